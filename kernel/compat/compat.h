@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place where differences between the kernels aavs builds against
+ * (Debian's 6.1 and 6.12) are smoothed over.  Sources never test
+ * LINUX_VERSION_CODE themselves; Kbuild.include probes the headers and this
+ * file maps each probe to a single spelling.
+ */
+#ifndef _AAVS_COMPAT_H
+#define _AAVS_COMPAT_H
+
+#include <linux/version.h>
+
+#ifdef AAVS_HAVE_REGISTER_NET_SYSCTL_SZ
+#define aavs_register_net_sysctl(net, path, table, count) \
+	register_net_sysctl_sz(net, path, table, count)
+#else
+#define aavs_register_net_sysctl(net, path, table, count) \
+	register_net_sysctl(net, path, table)
+#endif
+
+#endif /* _AAVS_COMPAT_H */

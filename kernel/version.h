@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _AAVS_VERSION_H
+#define _AAVS_VERSION_H
+
+#define AAVS_VERSION "0.1.0"
+
+/* What ip_vs reports as its protocol version; clients check it. */
+#define AAVS_IPVS_VERSION_CODE 0x010201
+
+#endif /* _AAVS_VERSION_H */
