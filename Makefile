@@ -1,17 +1,67 @@
-# aavs — top-level build, lab and checks.  See README.md.
+# aavs — build, lab and checks.  `make demo` and `make check` are the two
+# commands README.md promises; both install what is missing first.
 
 # The kernel to build against: the newest Debian headers installed, never
-# `uname -r` (the machine's own kernel is not the lab's).
-KVERS := $(shell ls -1d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V)
+# `uname -r` (this machine's own kernel is not the lab's).
+KVERS = $(shell ls -1d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V)
 KVER ?= $(lastword $(KVERS))
 KDIR ?= /lib/modules/$(KVER)/build
 W ?= 1
+BUILD := $(CURDIR)/build
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
+# make check: LAB_KERNELS and LAB_CASES select a subset for quick iteration,
+# e.g. `make check LAB_KERNELS=6.1 LAB_CASES="module_load dr_stock"`.
+LAB_KERNELS ?= all
+LAB_CASES ?=
+
+all: module ipvsadm
+
+deps:
+	./scripts/install-deps.sh
+
+# aavs.ko in the source tree, for KVER (what an operator builds and insmods).
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
 
+# aavs.ko for one kernel in its own build tree (the lab builds both kernels).
+KMOD_OUT ?= $(BUILD)/kmod/$(KVER)
+kmod:
+	rm -rf $(KMOD_OUT) && mkdir -p $(KMOD_OUT)
+	cp -a Kbuild $(KMOD_OUT)/
+	mkdir -p $(KMOD_OUT)/kernel && cp -a kernel/*.[ch] kernel/compat $(KMOD_OUT)/kernel/
+	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=$(W) modules
+
+kmods:
+	for k in $(KVERS); do $(MAKE) kmod KVER=$$k || exit 1; done
+
+ipvsadm:
+	cmake -S ipvsadm -B $(BUILD)/ipvsadm $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD)/ipvsadm -j2
+
+tools:
+	cmake -S tests/tools -B $(BUILD)/tools -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD)/tools -j2
+
+unit:
+	cmake -S tests/unit -B $(BUILD)/unit $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD)/unit -j2
+
+# An interactive guest with aavs loaded: make lab [LAB_KERNELS=6.12]
+lab: deps ipvsadm tools
+	tests/lab/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS))) --shell
+
+style:
+	./scripts/style.sh
+
+check: deps
+	./tests/check.sh
+
+demo: deps
+	./tests/demo.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -rf build
+	rm -rf $(BUILD)
 
-.PHONY: module clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab style check demo clean

@@ -1,0 +1,87 @@
+#!/bin/bash
+# image.sh KVER OUT.cpio — build the lab's initramfs for one Debian kernel.
+#
+# The image holds busybox (for the small things), the real tools a test
+# needs (bash, iproute2, kmod, the stock ipvsadm and keepalived, bird2) with
+# their libraries, the kernel modules the lab uses (stock ip_vs among them),
+# aavs.ko built for KVER, our own ipvsadm, the lab programs and the cases.
+set -euo pipefail
+
+kver=$1
+out=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+build=$top/build
+root=$(mktemp -d "$build/initramfs.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,var/run,root,lab,opt/busybox}
+ln -s ../run "$root/var/lock" 2>/dev/null || true
+
+# A binary and every library it loads.
+copy_bin() {
+	local src=$1 dst=${2:-$1}
+	install -D -m 0755 "$src" "$root$dst"
+	{ ldd "$src" 2>/dev/null || true; } | awk '/=> \//{print $3} /^\t\/lib/{print $1}' |
+	while read -r lib; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$lib" "$root$lib"
+	done
+}
+
+# busybox's applets live on their own directory at the end of PATH, so the
+# real iproute2, kmod and bash always win (busybox ip has no netns support).
+install -m 0755 /bin/busybox "$root/opt/busybox/busybox"
+for applet in $(/bin/busybox --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/opt/busybox/$applet"
+done
+
+copy_bin /bin/bash
+ln -sf bash "$root/bin/sh"
+copy_bin /bin/ip /sbin/ip
+copy_bin /usr/bin/kmod /sbin/kmod
+for tool in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -sf kmod "$root/sbin/$tool"
+done
+copy_bin /usr/sbin/ipvsadm
+copy_bin /usr/sbin/keepalived
+copy_bin /usr/sbin/bird
+copy_bin /usr/sbin/birdc
+copy_bin /usr/bin/timeout
+copy_bin /usr/bin/nsenter
+
+# Files the tools read: service names for ipvsadm's listing, users for
+# keepalived and bird, protocol names.
+cp /etc/services /etc/protocols "$root/etc/"
+printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/:/bin/false\nbird:x:100:100:bird:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\nbird:x:100:\n' >"$root/etc/group"
+printf 'passwd: files\ngroup: files\nhosts: files\nservices: files\nprotocols: files\n' >"$root/etc/nsswitch.conf"
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
+
+# Kernel modules: those the lab loads, with their dependencies.
+mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
+      sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre pktgen nf_conntrack"
+for m in $mods; do
+	modprobe -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
+done | sort -u | while read -r ko; do
+	install -D -m 0644 "$ko" "$root$ko"
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+done
+install -D -m 0644 "${AAVS_KO:-$build/kmod/$kver/aavs.ko}" "$root/lib/modules/$kver/extra/aavs.ko"
+depmod -b "$root" "$kver"
+
+# Our programs: the C++ ipvsadm (beside, not over, the stock one) and the
+# lab's traffic tools.
+if [ -x "$build/ipvsadm/ipvsadm" ]; then
+	copy_bin "$build/ipvsadm/ipvsadm" /usr/local/sbin/aavs-ipvsadm
+fi
+for tool in "$build"/tools/*; do
+	[ -f "$tool" ] && [ -x "$tool" ] && copy_bin "$tool" "/usr/local/bin/$(basename "$tool")"
+done
+
+cp "$top/tests/lab/init" "$root/init"
+chmod 0755 "$root/init"
+cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$root/lab/"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out.tmp"
+mv "$out.tmp" "$out"

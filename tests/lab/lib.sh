@@ -1,0 +1,104 @@
+# lib.sh — helpers every lab case sources: topology, waits and assertions.
+#
+# A case is a bash script run as root inside the guest.  It builds its own
+# topology in fresh network namespaces (torn down on exit), polls for
+# readiness instead of sleeping, and exits 0 on success, 77 to skip and
+# anything else on failure.  `fail` explains why in one line.
+
+set -euo pipefail
+
+# Namespaces this case made; removed, with their processes, on exit.
+LAB_NETNS=()
+lab_cleanup() {
+	local ns
+	for ns in "${LAB_NETNS[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+trap lab_cleanup EXIT
+
+log() { echo "--- $*"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+
+# on NS CMD...: run CMD inside namespace NS.
+on() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+netns_new() {
+	local ns
+	for ns in "$@"; do
+		ip netns add "$ns"
+		LAB_NETNS+=("$ns")
+		on "$ns" ip link set lo up
+	done
+}
+
+# veth NS1 IF1 NS2 IF2: a cable between two namespaces, both ends up.
+veth() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	on "$1" ip link set "$2" up
+	on "$3" ip link set "$4" up
+}
+
+# addr NS IF ADDR/LEN...: addresses on an interface (IPv6 without DAD, so
+# they are usable at once).
+addr() {
+	local ns=$1 ifname=$2 a
+	shift 2
+	for a in "$@"; do
+		case $a in
+		*:*) on "$ns" ip -6 addr add "$a" dev "$ifname" nodad ;;
+		*) on "$ns" ip addr add "$a" dev "$ifname" ;;
+		esac
+	done
+}
+
+# wait_for [-t SECONDS] CMD...: poll CMD until it succeeds (default 10 s).
+wait_for() {
+	local timeout=10 deadline
+	if [ "$1" = -t ]; then timeout=$2; shift 2; fi
+	deadline=$((SECONDS + timeout))
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -lt $deadline ] || fail "timed out after ${timeout}s waiting for: $*"
+		sleep 0.05
+	done
+}
+
+# listening NS PROTO PORT: a socket listens (TCP/SCTP) or is bound (UDP).
+listening() {
+	local ns=$1 proto=$2 port=$3 file
+	case $proto in
+	tcp) file="tcp tcp6" ;;
+	udp) file="udp udp6" ;;
+	sctp) on "$ns" grep -q " $port " /proc/net/sctp/eps 2>/dev/null; return ;;
+	esac
+	local hex
+	hex=$(printf ':%04X ' "$port")
+	for f in $file; do
+		on "$ns" grep -q "$hex" "/proc/net/$f" && return 0
+	done
+	return 1
+}
+
+# serve NS PROTO PORT NAME: start a netcheck echo server in NS and wait until
+# it is bound.
+serve() {
+	on "$1" netcheck serve "$2" "$3" "$4" &
+	disown
+	wait_for listening "$1" "$2" "$3"
+}
+
+expect_eq() {
+	[ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
+}
+
+# Stock ip_vs and aavs never share a kernel: these switch between them.
+load_stock_ipvs() { modprobe ip_vs; }
+load_aavs() { modprobe aavs; }
+unload_ipvs() {
+	local m
+	rmmod aavs 2>/dev/null || true
+	for m in $(lsmod | awk '$1 ~ /^ip_vs_/ {print $1}'); do rmmod "$m"; done
+	rmmod ip_vs 2>/dev/null || true
+}

@@ -1,0 +1,205 @@
+// netcheck: the lab's probe for real TCP, UDP and SCTP traffic.
+//
+//   netcheck serve PROTO PORT NAME
+//       Answer every message with "NAME <message>" (TCP and SCTP: each
+//       connection gets a thread; UDP: each datagram is answered).
+//   netcheck ask PROTO ADDR PORT MESSAGE [COUNT]
+//       COUNT times (default 1), open a new flow, send MESSAGE, check that
+//       the answer echoes it, print the answering server's NAME per line.
+//       Exit 0 only if every flow got a correct answer.
+//
+// PROTO is tcp, udp or sctp; ADDR is IPv4 or IPv6.  Every wait is bounded.
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace {
+
+constexpr int kIoTimeoutMs = 3000;
+constexpr size_t kMaxMessage = 1400;
+
+struct Proto {
+  int type;
+  int protocol;
+};
+
+std::optional<Proto> parse_proto(std::string_view name) {
+  if (name == "tcp") return Proto{SOCK_STREAM, IPPROTO_TCP};
+  if (name == "udp") return Proto{SOCK_DGRAM, IPPROTO_UDP};
+  if (name == "sctp") return Proto{SOCK_STREAM, IPPROTO_SCTP};
+  return std::nullopt;
+}
+
+[[noreturn]] void die(const char *what) {
+  std::fprintf(stderr, "netcheck: %s: %s\n", what, std::strerror(errno));
+  std::exit(1);
+}
+
+[[noreturn]] void usage() {
+  std::fputs(
+      "usage: netcheck serve PROTO PORT NAME\n"
+      "       netcheck ask PROTO ADDR PORT MESSAGE [COUNT]\n",
+      stderr);
+  std::exit(2);
+}
+
+bool wait_readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return poll(&p, 1, kIoTimeoutMs) == 1;
+}
+
+void answer_stream(int fd, std::string name) {
+  char buf[kMaxMessage];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n <= 0) break;
+    std::string reply = name + " " + std::string(buf, static_cast<size_t>(n));
+    if (send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) < 0) break;
+  }
+  close(fd);
+}
+
+// Answer each datagram from the address it was sent to: in DR the request is
+// to the VIP, and a client's connected socket drops replies from anywhere
+// else.  IPV6_PKTINFO carries that address for IPv4 (mapped) and IPv6 alike.
+[[noreturn]] void serve_datagrams(int fd, const std::string &name) {
+  int on = 1;
+  if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0) die("IPV6_RECVPKTINFO");
+  char buf[kMaxMessage];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
+  for (;;) {
+    sockaddr_in6 peer{};
+    iovec iov{buf, sizeof(buf)};
+    msghdr msg{};
+    msg.msg_name = &peer;
+    msg.msg_namelen = sizeof(peer);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t n = recvmsg(fd, &msg, 0);
+    if (n < 0) continue;
+    std::string reply = name + " " + std::string(buf, static_cast<size_t>(n));
+    iovec out{reply.data(), reply.size()};
+    msg.msg_iov = &out;
+    for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof(info));
+        info.ipi6_ifindex = 0;  // let routing pick the way back
+        std::memcpy(CMSG_DATA(c), &info, sizeof(info));
+      }
+    }
+    sendmsg(fd, &msg, 0);
+  }
+}
+
+int serve(const Proto &proto, int port, const std::string &name) {
+  int fd = socket(AF_INET6, proto.type, proto.protocol);
+  if (fd < 0) die("socket");
+  int on = 1, off = 0;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+  // One dual-stack socket serves IPv4 and IPv6 clients.
+  setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_port = htons(static_cast<uint16_t>(port));
+  sa.sin6_addr = in6addr_any;
+  if (bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) < 0) die("bind");
+
+  if (proto.type == SOCK_DGRAM) serve_datagrams(fd, name);
+  if (listen(fd, 128) < 0) die("listen");
+  for (;;) {
+    int c = accept(fd, nullptr, nullptr);
+    if (c < 0) continue;
+    std::thread(answer_stream, c, name).detach();
+  }
+}
+
+std::optional<sockaddr_storage> parse_addr(const char *text, int port, socklen_t &len) {
+  sockaddr_storage ss{};
+  auto *v4 = reinterpret_cast<sockaddr_in *>(&ss);
+  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+  if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    len = sizeof(*v4);
+    return ss;
+  }
+  if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    len = sizeof(*v6);
+    return ss;
+  }
+  return std::nullopt;
+}
+
+// One flow: a fresh socket (so a fresh source port), one request, one answer.
+std::optional<std::string> ask_once(const Proto &proto, const sockaddr_storage &dst,
+                                    socklen_t len, const std::string &message) {
+  int fd = socket(dst.ss_family, proto.type, proto.protocol);
+  if (fd < 0) die("socket");
+  std::optional<std::string> result;
+  char buf[kMaxMessage + 64];
+  if (connect(fd, reinterpret_cast<const sockaddr *>(&dst), len) == 0 &&
+      send(fd, message.data(), message.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(message.size()) &&
+      wait_readable(fd)) {
+    ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n > 0) result = std::string(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return result;
+}
+
+int ask(const Proto &proto, const char *addr, int port, const std::string &message, int count) {
+  socklen_t len = 0;
+  auto dst = parse_addr(addr, port, len);
+  if (!dst) usage();
+  int failed = 0;
+  for (int i = 0; i < count; i++) {
+    auto reply = ask_once(proto, *dst, len, message);
+    auto space = reply ? reply->find(' ') : std::string::npos;
+    if (!reply || space == std::string::npos || reply->substr(space + 1) != message) {
+      std::printf("FAILED %s\n", reply ? "wrong-answer" : "no-answer");
+      failed++;
+      continue;
+    }
+    std::printf("%s\n", reply->substr(0, space).c_str());
+  }
+  return failed ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 2) usage();
+  std::string_view verb = argv[1];
+  if (verb == "serve" && argc == 5) {
+    auto proto = parse_proto(argv[2]);
+    if (!proto) usage();
+    return serve(*proto, std::atoi(argv[3]), argv[4]);
+  }
+  if (verb == "ask" && (argc == 6 || argc == 7)) {
+    auto proto = parse_proto(argv[2]);
+    if (!proto || std::strlen(argv[5]) > kMaxMessage) usage();
+    int count = argc == 7 ? std::atoi(argv[6]) : 1;
+    return ask(*proto, argv[3], std::atoi(argv[4]), argv[5], count);
+  }
+  usage();
+}
