@@ -3,8 +3,16 @@
 #define _AAVS_PERNET_H
 
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+#include "stats.h"
+#include "sysctl.h"
+
+#define AAVS_SVC_TAB_BITS 8
+#define AAVS_SVC_TAB_SIZE (1 << AAVS_SVC_TAB_BITS)
 
 /* Everything aavs keeps per network namespace. */
 struct aavs_net {
@@ -15,6 +23,21 @@ struct aavs_net {
 	unsigned long timeout_tcp;
 	unsigned long timeout_tcp_fin;
 	unsigned long timeout_udp;
+
+	/* Services by (af, protocol, addr, port) and by (af, fwmark); RCU. */
+	struct hlist_head svc_table[AAVS_SVC_TAB_SIZE];
+	struct hlist_head fwm_table[AAVS_SVC_TAB_SIZE];
+	unsigned int num_services;
+
+	/* Totals over every service, shown by /proc/net/ip_vs_stats. */
+	struct aavs_stats tot_stats;
+
+	/* Rate estimation: every registered stats block, ticked each 2 s. */
+	spinlock_t est_lock;
+	struct list_head est_list;
+	struct timer_list est_timer;
+
+	struct aavs_sysctl sysctl;
 };
 
 extern unsigned int aavs_net_id;

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Real servers of a service.  The list is RCU for the datapath and edited
+ * under the config mutex; new dests go to the head as in ip_vs, because the
+ * sh and mh tables depend on list order.  A deleted dest stays allocated
+ * while connections hold references to it.
+ */
+#include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+#include <net/route.h>
+
+#include "dest.h"
+#include "pernet.h"
+#include "sched.h"
+#include "service.h"
+
+static bool aavs_dest_addr_equal(const struct aavs_dest *dest, u16 af,
+				 const union nf_inet_addr *addr)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&dest->addr.in6, &addr->in6);
+	return dest->addr.ip == addr->ip;
+}
+
+struct aavs_dest *aavs_dest_find(struct aavs_service *svc, u16 af,
+				 const union nf_inet_addr *addr, __be16 port)
+{
+	struct aavs_dest *dest;
+
+	list_for_each_entry_rcu(dest, &svc->destinations, n_list,
+				lockdep_is_held(&svc->an->config_mutex)) {
+		if (dest->af == af && dest->port == port &&
+		    aavs_dest_addr_equal(dest, af, addr))
+			return dest;
+	}
+	return NULL;
+}
+
+static void aavs_dest_free_rcu(struct rcu_head *head)
+{
+	struct aavs_dest *dest = container_of(head, struct aavs_dest, rcu);
+
+	aavs_stats_free(&dest->stats);
+	kfree(dest);
+}
+
+void aavs_dest_put(struct aavs_dest *dest)
+{
+	if (!refcount_dec_and_test(&dest->refcnt))
+		return;
+	/* The service outlives RCU readers of the dest by its own grace period. */
+	aavs_service_put(dest->svc);
+	call_rcu(&dest->rcu, aavs_dest_free_rcu);
+}
+
+void aavs_dest_update_overload(struct aavs_dest *dest)
+{
+	u32 conns = atomic_read(&dest->activeconns) +
+		    atomic_read(&dest->inactconns);
+	u32 u = READ_ONCE(dest->u_threshold);
+	u32 l = READ_ONCE(dest->l_threshold);
+
+	spin_lock_bh(&dest->lock);
+	if (!u)
+		clear_bit(AAVS_DEST_OVERLOAD, &dest->flags);
+	else if (conns >= u)
+		set_bit(AAVS_DEST_OVERLOAD, &dest->flags);
+	else if (l ? conns < l : conns * 4 < u * 3)
+		/* Without a lower threshold, ip_vs resumes below 3/4 of u. */
+		clear_bit(AAVS_DEST_OVERLOAD, &dest->flags);
+	spin_unlock_bh(&dest->lock);
+}
+
+/* The checks NEW_DEST and SET_DEST share, with ip_vs's errno values. */
+static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
+{
+	if (c->weight < 0)
+		return -ERANGE;
+	if (c->l_threshold > c->u_threshold)
+		return -ERANGE;
+	if (c->u_threshold > INT_MAX)
+		return -EINVAL;
+	if (c->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !c->tun_port)
+		return -EINVAL;
+	return 0;
+}
+
+/* Unicast or local only: no 0.0.0.0, multicast, broadcast, foreign link-local. */
+static int aavs_dest_addr_check(struct net *net,
+				const struct aavs_dest_conf *c)
+{
+	if (c->af == AF_INET6) {
+		int type = ipv6_addr_type(&c->addr.in6);
+
+		if ((!(type & IPV6_ADDR_UNICAST) ||
+		     (type & IPV6_ADDR_LINKLOCAL)) &&
+		    !ipv6_chk_addr(net, &c->addr.in6, NULL, 0))
+			return -EINVAL;
+		return 0;
+	}
+	switch (inet_addr_type(net, c->addr.ip)) {
+	case RTN_LOCAL:
+	case RTN_UNICAST:
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void aavs_dest_apply(struct aavs_dest *dest,
+			    const struct aavs_dest_conf *c, bool add)
+{
+	u32 flags = (c->fwd & IP_VS_CONN_F_FWD_MASK) | IP_VS_CONN_F_INACTIVE;
+
+	/* Only NAT sees the replies; the other methods never do. */
+	if ((flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_MASQ)
+		flags |= IP_VS_CONN_F_NOOUTPUT;
+
+	if (add || c->weight)
+		atomic_set(&dest->last_weight, c->weight);
+	atomic_set(&dest->weight, c->weight);
+	atomic_set(&dest->conn_flags, flags);
+	WRITE_ONCE(dest->tun_type, c->tun_type);
+	WRITE_ONCE(dest->tun_port, c->tun_port);
+	WRITE_ONCE(dest->tun_flags, c->tun_flags);
+	WRITE_ONCE(dest->u_threshold, c->u_threshold);
+	WRITE_ONCE(dest->l_threshold, c->l_threshold);
+	aavs_dest_update_overload(dest);
+	set_bit(AAVS_DEST_AVAILABLE, &dest->flags);
+}
+
+int aavs_dest_add(struct aavs_service *svc, const struct aavs_dest_conf *c)
+{
+	struct aavs_dest *dest;
+	int ret;
+
+	ret = aavs_dest_conf_check(c);
+	if (ret)
+		return ret;
+	if (aavs_dest_find(svc, c->af, &c->addr, c->port))
+		return -EEXIST;
+	ret = aavs_dest_addr_check(svc->an->net, c);
+	if (ret)
+		return ret;
+
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return -ENOMEM;
+	ret = aavs_stats_alloc(&dest->stats);
+	if (ret) {
+		kfree(dest);
+		return ret;
+	}
+	dest->af = c->af;
+	dest->addr = c->addr;
+	dest->port = c->port;
+	spin_lock_init(&dest->lock);
+	refcount_set(&dest->refcnt, 1);
+	aavs_service_get(svc);
+	dest->svc = svc;
+	aavs_dest_apply(dest, c, true);
+
+	aavs_stats_start(svc->an, &dest->stats);
+	list_add_rcu(&dest->n_list, &svc->destinations);
+	svc->num_dests++;
+	aavs_sched_add_dest(svc, dest);
+	return 0;
+}
+
+int aavs_dest_edit(struct aavs_service *svc, const struct aavs_dest_conf *c)
+{
+	struct aavs_dest *dest;
+	int ret;
+
+	ret = aavs_dest_conf_check(c);
+	if (ret)
+		return ret;
+	dest = aavs_dest_find(svc, c->af, &c->addr, c->port);
+	if (!dest)
+		return -ENOENT;
+	aavs_dest_apply(dest, c, false);
+	aavs_sched_upd_dest(svc, dest);
+	return 0;
+}
+
+void aavs_dest_unlink(struct aavs_dest *dest)
+{
+	struct aavs_service *svc = dest->svc;
+
+	list_del_rcu(&dest->n_list);
+	svc->num_dests--;
+	clear_bit(AAVS_DEST_AVAILABLE, &dest->flags);
+	aavs_sched_del_dest(svc, dest);
+	aavs_stats_stop(svc->an, &dest->stats);
+	aavs_dest_put(dest);
+}
+
+int aavs_dest_del(struct aavs_service *svc, const struct aavs_dest_conf *c)
+{
+	struct aavs_dest *dest;
+
+	dest = aavs_dest_find(svc, c->af, &c->addr, c->port);
+	if (!dest)
+		return -ENOENT;
+	aavs_dest_unlink(dest);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _AAVS_SCHED_H
+#define _AAVS_SCHED_H
+
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+struct aavs_service;
+struct aavs_dest;
+
+/* What a scheduler may look at when it picks a dest for a new connection. */
+struct aavs_sched_pkt {
+	const struct sk_buff *skb;
+	u16 af;
+	u8 protocol;
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	/*
+	 * Set when sloppy mode creates a connection from a packet that does
+	 * not open one (not a TCP SYN / SCTP INIT): with *-fallback, sh and mh
+	 * then keep the hashed dest even at weight 0, so a flow that moved to
+	 * this director from another one is not broken.
+	 */
+	bool midstream;
+};
+
+/*
+ * One scheduling algorithm.  Hooks other than schedule are optional and run
+ * under the namespace's config mutex; schedule runs in the datapath under
+ * rcu_read_lock() and returns an available dest or NULL.  A scheduler keeps
+ * its per-service state in svc->sched_data, which done_service frees.
+ */
+struct aavs_sched_ops {
+	const char *name;
+	int (*init_service)(struct aavs_service *svc);
+	void (*done_service)(struct aavs_service *svc);
+	int (*add_dest)(struct aavs_service *svc, struct aavs_dest *dest);
+	int (*del_dest)(struct aavs_service *svc, struct aavs_dest *dest);
+	int (*upd_dest)(struct aavs_service *svc, struct aavs_dest *dest);
+	struct aavs_dest *(*schedule)(struct aavs_service *svc,
+				      const struct aavs_sched_pkt *pkt);
+};
+
+/* The algorithms; each lives in its own sched_<name>.c. */
+extern const struct aavs_sched_ops aavs_sched_rr;
+extern const struct aavs_sched_ops aavs_sched_wrr;
+extern const struct aavs_sched_ops aavs_sched_lc;
+extern const struct aavs_sched_ops aavs_sched_wlc;
+extern const struct aavs_sched_ops aavs_sched_sh;
+extern const struct aavs_sched_ops aavs_sched_mh;
+
+const struct aavs_sched_ops *aavs_sched_find(const char *name);
+int aavs_sched_bind(struct aavs_service *svc,
+		    const struct aavs_sched_ops *ops);
+void aavs_sched_unbind(struct aavs_service *svc);
+void aavs_sched_add_dest(struct aavs_service *svc, struct aavs_dest *dest);
+void aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest);
+void aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest);
+struct aavs_dest *aavs_sched_schedule(struct aavs_service *svc,
+				      const struct aavs_sched_pkt *pkt);
+
+#endif /* _AAVS_SCHED_H */
