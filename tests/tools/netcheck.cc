@@ -38,13 +38,16 @@ struct Proto {
 };
 
 std::optional<Proto> parse_proto(std::string_view name) {
-  if (name == "tcp") return Proto{SOCK_STREAM, IPPROTO_TCP};
-  if (name == "udp") return Proto{SOCK_DGRAM, IPPROTO_UDP};
-  if (name == "sctp") return Proto{SOCK_STREAM, IPPROTO_SCTP};
+  if (name == "tcp")
+    return Proto{SOCK_STREAM, IPPROTO_TCP};
+  if (name == "udp")
+    return Proto{SOCK_DGRAM, IPPROTO_UDP};
+  if (name == "sctp")
+    return Proto{SOCK_STREAM, IPPROTO_SCTP};
   return std::nullopt;
 }
 
-[[noreturn]] void die(const char *what) {
+[[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "netcheck: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
@@ -66,9 +69,11 @@ void answer_stream(int fd, std::string name) {
   char buf[kMaxMessage];
   for (;;) {
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n <= 0) break;
+    if (n <= 0)
+      break;
     std::string reply = name + " " + std::string(buf, static_cast<size_t>(n));
-    if (send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) < 0) break;
+    if (send(fd, reply.data(), reply.size(), MSG_NOSIGNAL) < 0)
+      break;
   }
   close(fd);
 }
@@ -76,9 +81,10 @@ void answer_stream(int fd, std::string name) {
 // Answer each datagram from the address it was sent to: in DR the request is
 // to the VIP, and a client's connected socket drops replies from anywhere
 // else.  IPV6_PKTINFO carries that address for IPv4 (mapped) and IPv6 alike.
-[[noreturn]] void serve_datagrams(int fd, const std::string &name) {
+[[noreturn]] void serve_datagrams(int fd, const std::string& name) {
   int on = 1;
-  if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0) die("IPV6_RECVPKTINFO");
+  if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
+    die("IPV6_RECVPKTINFO");
   char buf[kMaxMessage];
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))];
   for (;;) {
@@ -92,11 +98,12 @@ void answer_stream(int fd, std::string name) {
     msg.msg_control = control;
     msg.msg_controllen = sizeof(control);
     ssize_t n = recvmsg(fd, &msg, 0);
-    if (n < 0) continue;
+    if (n < 0)
+      continue;
     std::string reply = name + " " + std::string(buf, static_cast<size_t>(n));
     iovec out{reply.data(), reply.size()};
     msg.msg_iov = &out;
-    for (cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
         in6_pktinfo info;
         std::memcpy(&info, CMSG_DATA(c), sizeof(info));
@@ -108,9 +115,10 @@ void answer_stream(int fd, std::string name) {
   }
 }
 
-int serve(const Proto &proto, int port, const std::string &name) {
+int serve(const Proto& proto, int port, const std::string& name) {
   int fd = socket(AF_INET6, proto.type, proto.protocol);
-  if (fd < 0) die("socket");
+  if (fd < 0)
+    die("socket");
   int on = 1, off = 0;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   // One dual-stack socket serves IPv4 and IPv6 clients.
@@ -119,21 +127,25 @@ int serve(const Proto &proto, int port, const std::string &name) {
   sa.sin6_family = AF_INET6;
   sa.sin6_port = htons(static_cast<uint16_t>(port));
   sa.sin6_addr = in6addr_any;
-  if (bind(fd, reinterpret_cast<sockaddr *>(&sa), sizeof(sa)) < 0) die("bind");
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) < 0)
+    die("bind");
 
-  if (proto.type == SOCK_DGRAM) serve_datagrams(fd, name);
-  if (listen(fd, 128) < 0) die("listen");
+  if (proto.type == SOCK_DGRAM)
+    serve_datagrams(fd, name);
+  if (listen(fd, 128) < 0)
+    die("listen");
   for (;;) {
     int c = accept(fd, nullptr, nullptr);
-    if (c < 0) continue;
+    if (c < 0)
+      continue;
     std::thread(answer_stream, c, name).detach();
   }
 }
 
-std::optional<sockaddr_storage> parse_addr(const char *text, int port, socklen_t &len) {
+std::optional<sockaddr_storage> parse_addr(const char* text, int port, socklen_t& len) {
   sockaddr_storage ss{};
-  auto *v4 = reinterpret_cast<sockaddr_in *>(&ss);
-  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&ss);
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
   if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(static_cast<uint16_t>(port));
@@ -150,27 +162,30 @@ std::optional<sockaddr_storage> parse_addr(const char *text, int port, socklen_t
 }
 
 // One flow: a fresh socket (so a fresh source port), one request, one answer.
-std::optional<std::string> ask_once(const Proto &proto, const sockaddr_storage &dst,
-                                    socklen_t len, const std::string &message) {
+std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& dst, socklen_t len,
+                                    const std::string& message) {
   int fd = socket(dst.ss_family, proto.type, proto.protocol);
-  if (fd < 0) die("socket");
+  if (fd < 0)
+    die("socket");
   std::optional<std::string> result;
   char buf[kMaxMessage + 64];
-  if (connect(fd, reinterpret_cast<const sockaddr *>(&dst), len) == 0 &&
+  if (connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0 &&
       send(fd, message.data(), message.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(message.size()) &&
       wait_readable(fd)) {
     ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n > 0) result = std::string(buf, static_cast<size_t>(n));
+    if (n > 0)
+      result = std::string(buf, static_cast<size_t>(n));
   }
   close(fd);
   return result;
 }
 
-int ask(const Proto &proto, const char *addr, int port, const std::string &message, int count) {
+int ask(const Proto& proto, const char* addr, int port, const std::string& message, int count) {
   socklen_t len = 0;
   auto dst = parse_addr(addr, port, len);
-  if (!dst) usage();
+  if (!dst)
+    usage();
   int failed = 0;
   for (int i = 0; i < count; i++) {
     auto reply = ask_once(proto, *dst, len, message);
@@ -187,17 +202,20 @@ int ask(const Proto &proto, const char *addr, int port, const std::string &messa
 
 }  // namespace
 
-int main(int argc, char **argv) {
-  if (argc < 2) usage();
+int main(int argc, char** argv) {
+  if (argc < 2)
+    usage();
   std::string_view verb = argv[1];
   if (verb == "serve" && argc == 5) {
     auto proto = parse_proto(argv[2]);
-    if (!proto) usage();
+    if (!proto)
+      usage();
     return serve(*proto, std::atoi(argv[3]), argv[4]);
   }
   if (verb == "ask" && (argc == 6 || argc == 7)) {
     auto proto = parse_proto(argv[2]);
-    if (!proto || std::strlen(argv[5]) > kMaxMessage) usage();
+    if (!proto || std::strlen(argv[5]) > kMaxMessage)
+      usage();
     int count = argc == 7 ? std::atoi(argv[6]) : 1;
     return ask(*proto, argv[3], std::atoi(argv[4]), argv[5], count);
   }
