@@ -14,6 +14,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # e.g. `make check LAB_KERNELS=6.1 LAB_CASES="module_load dr_stock"`.
 LAB_KERNELS ?= all
 LAB_CASES ?=
+export LAB_KERNELS LAB_CASES
 
 all: module ipvsadm
 

@@ -34,7 +34,7 @@ if out=$(perl "$checkpatch" --strict --no-tree --quiet --show-types \
 	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $kfiles 2>&1) && [ -z "$out" ]; then
 	result PASS checkpatch
 else
-	echo "$out" | head -60
+	echo "$out" | head -30
 	result FAIL checkpatch
 fi
 
@@ -44,7 +44,7 @@ if [ -n "$cxx" ] && [ -f ipvsadm/.clang-format ]; then
 	if out=$(clang-format --style=file --dry-run -Werror $cxx 2>&1); then
 		result PASS clang-format
 	else
-		echo "$out" | head -40
+		echo "$out" | head -12
 		result FAIL clang-format
 	fi
 fi
@@ -53,7 +53,7 @@ if [ -f ipvsadm/.clang-tidy ]; then
 	cmake -S ipvsadm -B "$build/ipvsadm" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
 	srcs=$(git ls-files -co --exclude-standard 'ipvsadm/*.cc' 'ipvsadm/**/*.cc' | grep -v /fuzz/)
 	if out=$(clang-tidy -p "$build/ipvsadm" --quiet $srcs 2>&1 | grep -E 'warning:|error:'); then
-		echo "$out" | head -40
+		echo "$out" | head -12
 		result FAIL clang-tidy
 	else
 		result PASS clang-tidy

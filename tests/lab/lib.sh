@@ -89,6 +89,10 @@ serve() {
 	wait_for listening "$1" "$2" "$3"
 }
 
+# report TEXT: a line for the host (bench and demo tables), sent on the
+# verdict channel; tests/lab/run appends it to $LAB_REPORTS.
+report() { echo "report $LAB_CASE $*" >/dev/ttyS1; }
+
 expect_eq() {
 	[ "$1" = "$2" ] || fail "${3:-value}: expected '$2', got '$1'"
 }

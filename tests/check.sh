@@ -1,0 +1,99 @@
+#!/bin/bash
+# check.sh — every test aavs has, in one run (`make check`): the module built
+# W=1 for each lab kernel, userspace unit tests, the C++ tool's tests and a
+# bounded fuzz, the qemu lab on 6.1 and 6.12, and the style gates.  Each
+# check prints PASS/FAIL/SKIP NAME; the last line is "N passed, N failed".
+#
+#   LAB_KERNELS="6.1 6.12"   which kernels the lab boots (default both)
+#   LAB_CASES="a b"          which lab cases (default all)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=$top/build
+mkdir -p "$build"
+export LAB_RESULTS=$build/check-results.txt
+: >"$LAB_RESULTS"
+kernels=${LAB_KERNELS:-all}
+[ "$kernels" = all ] && kernels="6.1 6.12"
+
+result() {
+	echo "$1 $2${3:+ ($3)}"
+	echo "$1 $2" >>"$LAB_RESULTS"
+}
+
+# step NAME CMD...: one check, its output kept in build/check/NAME.log.
+step() {
+	local name=$1 log
+	shift
+	log=$build/check/${name//\//_}.log
+	mkdir -p "$build/check"
+	if "$@" >"$log" 2>&1; then
+		result PASS "$name"
+	else
+		result FAIL "$name" "see ${log#$top/}"
+		tail -20 "$log" | sed 's/^/    /'
+	fi
+}
+
+kver_of() { ls -1 /lib/modules | grep -E "^$1\.[0-9]" | sort -V | tail -1; }
+
+# The module, warning-free with W=1, against each kernel's headers.
+kmod_clean() {
+	local out
+	out=$(make -s kmod KVER="$1" KMOD_OUT="$build/check/kmod-$1" 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	! echo "$out" | grep -E 'warning:|error:'
+}
+for k in $kernels; do
+	step "build/aavs.ko/$k" kmod_clean "$(kver_of "$k")"
+done
+
+# ctest_each DIR PREFIX: one result line per test ctest knows in DIR.
+ctest_each() {
+	local dir=$1 prefix=$2 line name
+	if ! ctest --test-dir "$dir" -N >/dev/null 2>&1; then
+		result FAIL "$prefix" "no ctest tree in ${dir#$top/}"
+		return
+	fi
+	ctest --test-dir "$dir" --output-on-failure -j2 >"$build/check/${prefix//\//_}.log" 2>&1
+	while IFS= read -r line; do
+		name=$(echo "$line" | sed -E 's/^ *[0-9]+\/[0-9]+ Test +#[0-9]+: ([^ ]+) .*/\1/')
+		case $line in
+		*Passed*) result PASS "$prefix/$name" ;;
+		*"Not Run"*|*Skipped*) result SKIP "$prefix/$name" ;;
+		*) result FAIL "$prefix/$name" "see build/check/${prefix//\//_}.log" ;;
+		esac
+	done < <(grep -E '^ *[0-9]+/[0-9]+ Test +#' "$build/check/${prefix//\//_}.log")
+}
+
+step build/tools make -s tools
+if [ -d tests/unit ]; then
+	step build/unit make -s unit && ctest_each "$build/unit" unit
+fi
+if [ -d ipvsadm ]; then
+	step build/ipvsadm make -s ipvsadm && ctest_each "$build/ipvsadm" ipvsadm
+fi
+if [ -x tests/ipvsadm/host_diff.sh ]; then
+	step ipvsadm/host-diff tests/ipvsadm/host_diff.sh
+fi
+if [ -x tests/ipvsadm/fuzz.sh ]; then
+	step ipvsadm/fuzz tests/ipvsadm/fuzz.sh --bounded
+fi
+
+# The lab: results are appended to $LAB_RESULTS by tests/lab/run itself.
+for k in $kernels; do
+	# shellcheck disable=SC2086
+	tests/lab/run -k "$k" ${LAB_CASES:-} || true
+done
+
+./scripts/style.sh || true
+
+passed=$(grep -c '^PASS' "$LAB_RESULTS")
+failed=$(grep -c '^FAIL' "$LAB_RESULTS")
+skipped=$(grep -c '^SKIP' "$LAB_RESULTS")
+echo
+grep '^FAIL' "$LAB_RESULTS" | sed 's/^/  /'
+[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
