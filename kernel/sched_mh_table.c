@@ -34,7 +34,7 @@ static int aavs_mh_gcd(const struct aavs_sched_member *m, unsigned int n)
 	for (i = 0; i < n; i++) {
 		if (m[i].last_weight <= 0)
 			continue;
-		g = g > 0 ? gcd(m[i].last_weight, g) : m[i].last_weight;
+		g = g > 0 ? (int)gcd(m[i].last_weight, g) : m[i].last_weight;
 	}
 	return g;
 }

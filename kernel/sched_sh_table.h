@@ -22,7 +22,7 @@
 #include "sched_hash.h"
 
 #define AAVS_SH_TAB_BITS	8
-#define AAVS_SH_TAB_SIZE	(1 << AAVS_SH_TAB_BITS)
+#define AAVS_SH_TAB_SIZE	256	/* 1 << AAVS_SH_TAB_BITS */
 #define AAVS_SH_TAB_MASK	(AAVS_SH_TAB_SIZE - 1)
 
 struct aavs_sh_table {
