@@ -5,14 +5,19 @@
  * with it.
  */
 #include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 
 #include "pernet.h"
+#include "proc.h"
+#include "service.h"
+#include "sysctl.h"
 
 unsigned int aavs_net_id __read_mostly;
 
 static int __net_init aavs_net_init(struct net *net)
 {
 	struct aavs_net *an = aavs_net(net);
+	int ret;
 
 	an->net = net;
 	mutex_init(&an->config_mutex);
@@ -20,11 +25,40 @@ static int __net_init aavs_net_init(struct net *net)
 	an->timeout_tcp = 15 * 60 * HZ;
 	an->timeout_tcp_fin = 2 * 60 * HZ;
 	an->timeout_udp = 5 * 60 * HZ;
+
+	ret = aavs_estimator_init(an);
+	if (ret)
+		goto err_est;
+	ret = aavs_sysctl_net_init(an);
+	if (ret)
+		goto err_sysctl;
+	ret = aavs_proc_net_init(an);
+	if (ret)
+		goto err_proc;
 	return 0;
+
+err_proc:
+	aavs_sysctl_net_exit(an);
+err_sysctl:
+	aavs_estimator_exit(an);
+err_est:
+	return ret;
 }
 
+/*
+ * The namespace may go with services configured: drop them all here.  What
+ * connections still reference is freed when they let go.
+ */
 static void __net_exit aavs_net_exit(struct net *net)
 {
+	struct aavs_net *an = aavs_net(net);
+
+	aavs_proc_net_exit(an);
+	mutex_lock(&an->config_mutex);
+	aavs_service_flush(an);
+	mutex_unlock(&an->config_mutex);
+	aavs_sysctl_net_exit(an);
+	aavs_estimator_exit(an);
 }
 
 static struct pernet_operations aavs_net_ops = {
@@ -42,4 +76,6 @@ int aavs_pernet_init(void)
 void aavs_pernet_exit(void)
 {
 	unregister_pernet_subsys(&aavs_net_ops);
+	/* Services and dests are freed by RCU callbacks in this module. */
+	rcu_barrier();
 }

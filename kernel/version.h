@@ -7,4 +7,7 @@
 /* What ip_vs reports as its protocol version; clients check it. */
 #define AAVS_IPVS_VERSION_CODE 0x010201
 
+/* Connection hash table size reported to clients (ip_vs: 1 << 12 on Debian). */
+#define AAVS_CONN_TAB_SIZE 4096
+
 #endif /* _AAVS_VERSION_H */

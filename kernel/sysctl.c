@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.ipv4.vs.* for each namespace, with ip_vs's names, order and defaults,
+ * so scripts that tune ip_vs (kube-proxy, keepalived notify scripts) find
+ * what they expect.  docs/sysctls.md says which ones aavs acts on.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "pernet.h"
+#include "sysctl.h"
+
+static const struct aavs_sysctl aavs_sysctl_defaults = {
+	.amemthresh		= 1024,
+	.am_droprate		= 10,
+	.snat_reroute		= 1,
+	.pmtu_disc		= 1,
+	.conn_reuse_mode	= 1,
+	.run_estimation		= 1,
+};
+
+struct aavs_sysctl_knob {
+	const char *name;
+	size_t offset;		/* of the int in struct aavs_sysctl */
+	bool mode_0_3;		/* a defence mode: 0 (off) .. 3 (always) */
+};
+
+#define AAVS_KNOB(field, m) { #field, offsetof(struct aavs_sysctl, field), m }
+
+/* ip_vs's registration order, minus the sync daemon's knobs. */
+static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
+	AAVS_KNOB(amemthresh, false),
+	AAVS_KNOB(am_droprate, false),
+	AAVS_KNOB(drop_entry, true),
+	AAVS_KNOB(drop_packet, true),
+	AAVS_KNOB(conntrack, false),
+	AAVS_KNOB(secure_tcp, true),
+	AAVS_KNOB(snat_reroute, false),
+	AAVS_KNOB(cache_bypass, false),
+	AAVS_KNOB(expire_nodest_conn, false),
+	AAVS_KNOB(sloppy_tcp, false),
+	AAVS_KNOB(sloppy_sctp, false),
+	AAVS_KNOB(expire_quiescent_template, false),
+	AAVS_KNOB(nat_icmp_send, false),
+	AAVS_KNOB(pmtu_disc, false),
+	AAVS_KNOB(backup_only, false),
+	AAVS_KNOB(conn_reuse_mode, false),
+	AAVS_KNOB(schedule_icmp, false),
+	AAVS_KNOB(ignore_tunneled, false),
+	AAVS_KNOB(run_estimation, false),
+};
+
+int aavs_sysctl_net_init(struct aavs_net *an)
+{
+	struct aavs_sysctl *s = &an->sysctl;
+	const size_t n = ARRAY_SIZE(aavs_sysctl_knobs);
+	struct ctl_table *tbl;
+	size_t i;
+
+	*s = aavs_sysctl_defaults;
+	/* Like ip_vs: no knobs in namespaces owned by an unprivileged user. */
+	if (an->net->user_ns != &init_user_ns)
+		return 0;
+
+	/* One spare zeroed entry terminates the table for older kernels. */
+	tbl = kcalloc(n + 1, sizeof(*tbl), GFP_KERNEL);
+	if (!tbl)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct aavs_sysctl_knob *k = &aavs_sysctl_knobs[i];
+
+		tbl[i].procname = k->name;
+		tbl[i].data = (char *)s + k->offset;
+		tbl[i].maxlen = sizeof(int);
+		tbl[i].mode = 0644;
+		tbl[i].proc_handler = proc_dointvec;
+		if (k->mode_0_3) {
+			tbl[i].proc_handler = proc_dointvec_minmax;
+			tbl[i].extra1 = SYSCTL_ZERO;
+			tbl[i].extra2 = SYSCTL_THREE;
+		}
+	}
+
+	s->hdr = aavs_register_net_sysctl(an->net, "net/ipv4/vs", tbl, n);
+	if (!s->hdr) {
+		kfree(tbl);
+		return -ENOMEM;
+	}
+	s->table = tbl;
+	return 0;
+}
+
+void aavs_sysctl_net_exit(struct aavs_net *an)
+{
+	struct aavs_sysctl *s = &an->sysctl;
+
+	if (!s->hdr)
+		return;
+	unregister_net_sysctl_table(s->hdr);
+	kfree(s->table);
+	s->hdr = NULL;
+	s->table = NULL;
+}
