@@ -175,7 +175,7 @@ static int aavs_info_show(struct seq_file *seq, void *v)
 			   aavs_proto_name(svc->protocol, pbuf, sizeof(pbuf)),
 			   &svc->addr.in6, ntohs(svc->port), sched_name);
 	else
-		seq_printf(seq, "%s  %08X:%04X %s %s",
+		seq_printf(seq, "%s  %08X:%04X %s %s ",
 			   aavs_proto_name(svc->protocol, pbuf, sizeof(pbuf)),
 			   ntohl(svc->addr.ip), ntohs(svc->port), sched_name,
 			   ops);
