@@ -25,8 +25,8 @@ struct aavs_sh_ent {
 	u64 rem;	/* remainder of the quota division */
 	u32 quota;	/* buckets still to claim */
 	u16 idx;	/* member index */
-	u16 perm;	/* next preferred bucket */
-	u16 skip;	/* odd, so the walk visits every bucket */
+	u16 next;	/* rank of the next preferred bucket */
+	u8 add, mul1, mul2;	/* this member's preference order */
 };
 
 size_t aavs_sh_ws_size(unsigned int n)
@@ -76,6 +76,23 @@ static void aavs_sh_ident_hash(const struct aavs_sched_member *m,
 	*h2 = hsiphash(buf, sizeof(buf), &k2);
 }
 
+/*
+ * The member's rank-th preferred bucket: a bijection of the 256 ranks
+ * (odd multipliers and xorshifts are invertible mod 256) that scatters a
+ * member's buckets over the table, so that fallback's linear probing from
+ * an unavailable bucket soon meets other members.
+ */
+static unsigned int aavs_sh_pref(const struct aavs_sh_ent *e,
+				 unsigned int rank)
+{
+	unsigned int x = (rank * e->mul1 + e->add) & AAVS_SH_TAB_MASK;
+
+	x ^= x >> 5;
+	x = (x * e->mul2) & AAVS_SH_TAB_MASK;
+	x ^= x >> 3;
+	return x;
+}
+
 /* Largest-remainder quotas summing to AAVS_SH_TAB_SIZE */
 static void aavs_sh_quotas(struct aavs_sh_ent *e, unsigned int cnt,
 			   const struct aavs_sched_member *m, u64 total)
@@ -123,8 +140,10 @@ int aavs_sh_build_stable(struct aavs_sh_table *t,
 			continue;
 		aavs_sh_ident_hash(d, &h1, &h2);
 		e[cnt].idx = order[i];
-		e[cnt].perm = h1 & AAVS_SH_TAB_MASK;
-		e[cnt].skip = ((h2 >> 1) & AAVS_SH_TAB_MASK) | 1;
+		e[cnt].next = 0;
+		e[cnt].add = (u8)h1;
+		e[cnt].mul1 = (u8)(h1 >> 8) | 1;
+		e[cnt].mul2 = (u8)h2 | 1;
 		total += d->last_weight;
 		cnt++;
 	}
@@ -137,10 +156,9 @@ int aavs_sh_build_stable(struct aavs_sh_table *t,
 		for (i = 0; i < cnt && filled < AAVS_SH_TAB_SIZE; i++) {
 			if (!e[i].quota)
 				continue;
-			c = e[i].perm;
-			while (t->slot[c] != AAVS_SCHED_NONE)
-				c = (c + e[i].skip) & AAVS_SH_TAB_MASK;
-			e[i].perm = c;
+			do
+				c = aavs_sh_pref(&e[i], e[i].next++);
+			while (t->slot[c] != AAVS_SCHED_NONE);
 			t->slot[c] = e[i].idx;
 			e[i].quota--;
 			filled++;

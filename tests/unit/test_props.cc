@@ -165,6 +165,36 @@ TEST(Props, PauseWithFlag3MovesOnlyThePausedServersFlows) {
   }
 }
 
+TEST(Props, FallbackSpreadsAPausedServersFlows) {
+  // A down server's clients should spread over the others.  ip_vs's sh
+  // does not manage it with equal weights: a client in bucket b (dest
+  // b mod N) probes from 2b, i.e. dest 2b mod N, the same dest for every
+  // client of the paused server.  The other tables do.
+  for (Kind k : {Kind::SH, Kind::SH_STABLE, Kind::MH, Kind::MH_STABLE}) {
+    auto m = servers(8, 1);
+    Director before(k, m);
+    m[2].weight = 0;
+    Director after(k, m);
+    std::map<std::string, size_t> to;
+    size_t own = 0;
+    for (const auto &f : flows()) {
+      if (before.pick(f, true) != ident(m[2])) continue;
+      own++;
+      to[after.pick(f, true)]++;
+    }
+    size_t most = 0;
+    for (auto &kv : to) most = std::max(most, kv.second);
+    std::printf("%-10s paused server's flows go to %zu servers, the busiest takes %.1f %%\n",
+                kind_name(k), to.size(), 100.0 * most / own);
+    if (k == Kind::SH) {
+      EXPECT_EQ(to.size(), 1u);
+      continue;
+    }
+    EXPECT_GE(to.size(), 5u) << kind_name(k);
+    EXPECT_LT(static_cast<double>(most) / own, 0.4) << kind_name(k);
+  }
+}
+
 TEST(Props, PauseMovesFlowsWithMainlineShWeightAboveOne) {
   auto m = servers(8, 3);
   Director before(Kind::SH, m);
