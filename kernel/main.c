@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include "conn.h"
 #include "netlink.h"
 #include "pernet.h"
 #include "sockopt.h"
@@ -56,6 +57,10 @@ static int __init aavs_init(void)
 	if (ret)
 		goto err_notifier;
 
+	ret = aavs_conn_init();
+	if (ret)
+		goto err_conn;
+
 	ret = aavs_pernet_init();
 	if (ret)
 		goto err_pernet;
@@ -73,6 +78,8 @@ static int __init aavs_init(void)
 err_netlink:
 	aavs_pernet_exit();
 err_pernet:
+	aavs_conn_exit();
+err_conn:
 	unregister_module_notifier(&aavs_module_nb);
 err_notifier:
 	aavs_sockopt_exit();
@@ -83,6 +90,7 @@ static void __exit aavs_exit(void)
 {
 	aavs_netlink_exit();
 	aavs_pernet_exit();
+	aavs_conn_exit();
 	unregister_module_notifier(&aavs_module_nb);
 	aavs_sockopt_exit();
 	pr_info("aavs %s unloaded\n", AAVS_VERSION);

@@ -7,6 +7,8 @@
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>
 
+#include "conn.h"
+#include "hooks.h"
 #include "pernet.h"
 #include "proc.h"
 #include "service.h"
@@ -35,8 +37,18 @@ static int __net_init aavs_net_init(struct net *net)
 	ret = aavs_proc_net_init(an);
 	if (ret)
 		goto err_proc;
+	ret = aavs_conn_net_init(an);
+	if (ret)
+		goto err_conn;
+	ret = aavs_hooks_net_init(an);
+	if (ret)
+		goto err_hooks;
 	return 0;
 
+err_hooks:
+	aavs_conn_net_exit(an);
+err_conn:
+	aavs_proc_net_exit(an);
 err_proc:
 	aavs_sysctl_net_exit(an);
 err_sysctl:
@@ -53,6 +65,9 @@ static void __net_exit aavs_net_exit(struct net *net)
 {
 	struct aavs_net *an = aavs_net(net);
 
+	/* No packet may make a conn once the table forgets this namespace. */
+	aavs_hooks_net_exit(an);
+	aavs_conn_net_exit(an);
 	aavs_proc_net_exit(an);
 	mutex_lock(&an->config_mutex);
 	aavs_service_flush(an);

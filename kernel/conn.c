@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The connection table: one hash table for every namespace, sized once at
+ * load time from memory (or conn_tab_bits), of bit-locked RCU lists.
+ *
+ * Entries carry an expiry time instead of a timer.  Lookups skip expired
+ * entries, so a conn ends exactly when ip_vs's would; a sweeper visits an
+ * eighth of the buckets every 1/8 s and frees what expired.  Readers only
+ * hold rcu_read_lock(): an entry is freed one grace period after it left
+ * its list, and the dest reference goes with it.
+ */
+#include <linux/jhash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/rculist_bl.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <net/ipv6.h>
+#include <net/netns/hash.h>
+
+#include "conn.h"
+#include "dest.h"
+#include "pernet.h"
+#include "proto_state.h"
+
+static unsigned int conn_tab_bits;
+module_param(conn_tab_bits, uint, 0444);
+MODULE_PARM_DESC(conn_tab_bits,
+		 "log2 of the connection hash buckets (default: from RAM, 12..20)");
+
+#define AAVS_CONN_TAB_BITS_MIN	8
+#define AAVS_CONN_TAB_BITS_MAX	24
+/* The sweeper sees every bucket once per AAVS_GC_SLICES runs. */
+#define AAVS_GC_SLICES		8
+#define AAVS_GC_INTERVAL	(HZ / AAVS_GC_SLICES)
+
+static struct hlist_bl_head *aavs_conn_tab __read_mostly;
+static unsigned int aavs_conn_mask __read_mostly;
+static u32 aavs_conn_rnd __read_mostly;
+static struct kmem_cache *aavs_conn_cache __read_mostly;
+static struct delayed_work aavs_conn_gc_work;
+static unsigned int aavs_conn_gc_next;
+
+unsigned int aavs_conn_tab_size(void)
+{
+	return aavs_conn_mask + 1;
+}
+
+struct hlist_bl_head *aavs_conn_bucket(unsigned int i)
+{
+	return &aavs_conn_tab[i];
+}
+
+static bool aavs_addr_eq(u8 af, const union nf_inet_addr *a,
+			 const union nf_inet_addr *b)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&a->in6, &b->in6);
+	return a->ip == b->ip;
+}
+
+static u32 aavs_conn_hash(const struct net *net, u8 af, u8 protocol,
+			  const union nf_inet_addr *addr, __be16 port)
+{
+	u32 a;
+
+	if (af == AF_INET6)
+		a = jhash2((const u32 *)addr->all, 4, aavs_conn_rnd);
+	else
+		a = (__force u32)addr->ip;
+	return jhash_3words(a, ((__force u32)port << 8) | protocol,
+			    net_hash_mix(net), aavs_conn_rnd) & aavs_conn_mask;
+}
+
+static struct hlist_bl_head *aavs_conn_head(const struct aavs_conn *cp)
+{
+	return &aavs_conn_tab[aavs_conn_hash(read_pnet(&cp->net), cp->af,
+					     cp->protocol, &cp->caddr,
+					     cp->cport)];
+}
+
+/* Buckets are also locked from process context: keep softirqs out. */
+static void aavs_bucket_lock(struct hlist_bl_head *head)
+{
+	local_bh_disable();
+	hlist_bl_lock(head);
+}
+
+static void aavs_bucket_unlock(struct hlist_bl_head *head)
+{
+	hlist_bl_unlock(head);
+	local_bh_enable();
+}
+
+/*
+ * Off its list under the bucket lock.  Readers walking past it keep its
+ * next pointer; a NULL pprev marks it unhashed.
+ */
+static void aavs_conn_unlink(struct aavs_conn *cp)
+{
+	__hlist_bl_del(&cp->node);
+	cp->node.pprev = NULL;
+}
+
+unsigned long aavs_conn_state_timeout(struct aavs_net *an, u8 protocol,
+				      u8 state)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		if (state == AAVS_TCP_S_ESTABLISHED)
+			return READ_ONCE(an->timeout_tcp);
+		if (state == AAVS_TCP_S_FIN_WAIT)
+			return READ_ONCE(an->timeout_tcp_fin);
+		break;
+	case IPPROTO_UDP:
+		return READ_ONCE(an->timeout_udp);
+	}
+	return aavs_state_timeout_secs(protocol, state) * HZ;
+}
+
+static bool aavs_conn_match_in(const struct aavs_conn *cp,
+			       const struct aavs_conn_key *k)
+{
+	return cp->cport == k->sport && cp->vport == k->dport &&
+	       cp->protocol == k->protocol && cp->af == k->af &&
+	       !(cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+	       aavs_addr_eq(k->af, &cp->caddr, k->saddr) &&
+	       aavs_addr_eq(k->af, &cp->vaddr, k->daddr) &&
+	       net_eq(read_pnet(&cp->net), k->net);
+}
+
+struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k)
+{
+	struct hlist_bl_head *head;
+	struct hlist_bl_node *pos;
+	struct aavs_conn *cp;
+
+	head = &aavs_conn_tab[aavs_conn_hash(k->net, k->af, k->protocol,
+					     k->saddr, k->sport)];
+	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
+		if (aavs_conn_match_in(cp, k) && !aavs_conn_expired(cp))
+			return cp;
+	}
+	return NULL;
+}
+
+/* A reply: from the real server (daddr:dport) to the client. */
+struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
+{
+	struct hlist_bl_head *head;
+	struct hlist_bl_node *pos;
+	struct aavs_conn *cp;
+
+	head = &aavs_conn_tab[aavs_conn_hash(k->net, k->af, k->protocol,
+					     k->daddr, k->dport)];
+	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
+		if (cp->cport == k->dport && cp->dport == k->sport &&
+		    cp->protocol == k->protocol && cp->daf == k->af &&
+		    cp->af == k->af &&
+		    !(cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+		    aavs_addr_eq(k->af, &cp->caddr, k->daddr) &&
+		    aavs_addr_eq(k->af, &cp->daddr, k->saddr) &&
+		    net_eq(read_pnet(&cp->net), k->net) &&
+		    !aavs_conn_expired(cp))
+			return cp;
+	}
+	return NULL;
+}
+
+/* Templates have cport 0 and the service's vaddr/vport (or its fwmark). */
+struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
+				     const union nf_inet_addr *caddr,
+				     const union nf_inet_addr *vaddr,
+				     __be16 vport)
+{
+	struct hlist_bl_head *head;
+	struct hlist_bl_node *pos;
+	struct aavs_conn *cp;
+
+	head = &aavs_conn_tab[aavs_conn_hash(net, af, protocol, caddr, 0)];
+	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
+		if ((cp->flags & IP_VS_CONN_F_TEMPLATE) && !cp->cport &&
+		    cp->vport == vport && cp->protocol == protocol &&
+		    cp->af == af && aavs_addr_eq(af, &cp->caddr, caddr) &&
+		    aavs_addr_eq(af, &cp->vaddr, vaddr) &&
+		    net_eq(read_pnet(&cp->net), net) &&
+		    !aavs_conn_expired(cp))
+			return cp;
+	}
+	return NULL;
+}
+
+/* Count the conn on its dest; the reverse happens in aavs_conn_kill(). */
+static void aavs_conn_bind(struct aavs_conn *cp, struct aavs_dest *dest)
+{
+	if (cp->flags & IP_VS_CONN_F_TEMPLATE)
+		atomic_inc(&dest->persistconns);
+	else if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		atomic_inc(&dest->inactconns);
+	else
+		atomic_inc(&dest->activeconns);
+	if (READ_ONCE(dest->u_threshold))
+		aavs_dest_update_overload(dest);
+}
+
+/* Caller holds cp->lock. */
+static void aavs_conn_unbind(struct aavs_conn *cp)
+{
+	struct aavs_dest *dest = cp->dest;
+
+	if (cp->flags & IP_VS_CONN_F_TEMPLATE)
+		atomic_dec(&dest->persistconns);
+	else if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		atomic_dec(&dest->inactconns);
+	else
+		atomic_dec(&dest->activeconns);
+}
+
+static void aavs_conn_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(aavs_conn_cache,
+			container_of(head, struct aavs_conn, rcu));
+}
+
+/*
+ * The conn left its list: uncount it and free it after a grace period.
+ * The dest reference can go now: a dest is itself freed only a grace
+ * period after its last put, so readers still holding the conn are safe.
+ */
+static void aavs_conn_kill(struct aavs_conn *cp)
+{
+	struct aavs_dest *dest = cp->dest;
+
+	spin_lock_bh(&cp->lock);
+	cp->flags &= ~IP_VS_CONN_F_HASHED;
+	aavs_conn_unbind(cp);
+	spin_unlock_bh(&cp->lock);
+	if (READ_ONCE(dest->u_threshold))
+		aavs_dest_update_overload(dest);
+	/* Templates outlive the conns they control (see the sweeper). */
+	if (cp->control)
+		atomic_dec(&cp->control->n_control);
+	aavs_dest_put(dest);
+	call_rcu(&cp->rcu, aavs_conn_free_rcu);
+}
+
+/* A live entry for the same flow as @cp, hashed by someone else. */
+static struct aavs_conn *aavs_conn_find_twin(struct hlist_bl_head *head,
+					     const struct aavs_conn *cp)
+{
+	struct hlist_bl_node *pos;
+	struct aavs_conn *t;
+
+	hlist_bl_for_each_entry(t, pos, head, node) {
+		if (t->cport == cp->cport && t->vport == cp->vport &&
+		    t->protocol == cp->protocol && t->af == cp->af &&
+		    (t->flags & IP_VS_CONN_F_TEMPLATE) ==
+		    (cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+		    aavs_addr_eq(cp->af, &t->caddr, &cp->caddr) &&
+		    aavs_addr_eq(cp->af, &t->vaddr, &cp->vaddr) &&
+		    net_eq(read_pnet(&t->net), read_pnet(&cp->net)) &&
+		    !aavs_conn_expired(t))
+			return t;
+	}
+	return NULL;
+}
+
+struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
+				struct aavs_dest *dest)
+{
+	struct hlist_bl_head *head;
+	struct aavs_conn *cp, *twin;
+	u32 dflags = atomic_read(&dest->conn_flags);
+
+	cp = kmem_cache_alloc(aavs_conn_cache, GFP_ATOMIC);
+	if (!cp)
+		return NULL;
+	cp->node.next = NULL;
+	cp->node.pprev = NULL;
+	write_pnet(&cp->net, p->net);
+	cp->af = p->af;
+	cp->protocol = p->protocol;
+	cp->caddr = *p->caddr;
+	cp->vaddr = *p->vaddr;
+	cp->cport = p->cport;
+	cp->vport = p->vport;
+	cp->daf = dest->af;
+	cp->daddr = dest->addr;
+	cp->dport = p->dport;
+	cp->state = 0;
+	/* Conns take the forwarding method from the dest; fresh ones idle. */
+	cp->flags = p->flags |
+		    (dflags & (IP_VS_CONN_F_FWD_MASK | IP_VS_CONN_F_NOOUTPUT));
+	if (!(cp->flags & IP_VS_CONN_F_TEMPLATE))
+		cp->flags |= IP_VS_CONN_F_INACTIVE;
+	spin_lock_init(&cp->lock);
+	cp->timeout = p->timeout ? p->timeout :
+		      aavs_state_timeout_secs(p->protocol, 0) * HZ;
+	cp->expires = jiffies + cp->timeout;
+	cp->dest = aavs_dest_hold(dest);
+	cp->control = p->control;
+	atomic_set(&cp->n_control, 0);
+
+	aavs_conn_bind(cp, dest);
+	head = aavs_conn_head(cp);
+	aavs_bucket_lock(head);
+	twin = aavs_conn_find_twin(head, cp);
+	if (!twin) {
+		if (cp->control)
+			atomic_inc(&cp->control->n_control);
+		cp->flags |= IP_VS_CONN_F_HASHED;
+		hlist_bl_add_head_rcu(&cp->node, head);
+	}
+	aavs_bucket_unlock(head);
+	if (!twin)
+		return cp;
+
+	/* Never published: undo and use the winner. */
+	aavs_conn_unbind(cp);
+	if (READ_ONCE(dest->u_threshold))
+		aavs_dest_update_overload(dest);
+	aavs_dest_put(dest);
+	kmem_cache_free(aavs_conn_cache, cp);
+	return twin;
+}
+
+void aavs_conn_touch(struct aavs_conn *cp)
+{
+	unsigned long expires = jiffies + READ_ONCE(cp->timeout);
+
+	/* Skip the store (and the cache line bounce) within one tick. */
+	if (READ_ONCE(cp->expires) != expires)
+		WRITE_ONCE(cp->expires, expires);
+}
+
+void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
+		      enum aavs_dir dir, unsigned int event)
+{
+	unsigned int sflags = 0;
+	int delta;
+
+	spin_lock_bh(&cp->lock);
+	if (!(cp->flags & IP_VS_CONN_F_HASHED))
+		goto out;
+	if (cp->flags & IP_VS_CONN_F_NOOUTPUT)
+		sflags |= AAVS_STEP_NOOUTPUT;
+	if (cp->flags & IP_VS_CONN_F_INACTIVE)
+		sflags |= AAVS_STEP_INACTIVE;
+	delta = aavs_state_step(cp->protocol, &cp->state, &sflags, dir, event,
+				READ_ONCE(an->sysctl.secure_tcp) == 3);
+	if (!(sflags & AAVS_STEP_NOOUTPUT))
+		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
+	if (sflags & AAVS_STEP_INACTIVE)
+		cp->flags |= IP_VS_CONN_F_INACTIVE;
+	else
+		cp->flags &= ~IP_VS_CONN_F_INACTIVE;
+	if (delta > 0) {
+		atomic_inc(&cp->dest->activeconns);
+		atomic_dec(&cp->dest->inactconns);
+	} else if (delta < 0) {
+		atomic_dec(&cp->dest->activeconns);
+		atomic_inc(&cp->dest->inactconns);
+	}
+	WRITE_ONCE(cp->timeout,
+		   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+out:
+	spin_unlock_bh(&cp->lock);
+	aavs_conn_touch(cp);
+}
+
+static bool aavs_conn_unhash(struct aavs_conn *cp)
+{
+	struct hlist_bl_head *head = aavs_conn_head(cp);
+	bool hashed;
+
+	aavs_bucket_lock(head);
+	hashed = !hlist_bl_unhashed(&cp->node);
+	if (hashed)
+		aavs_conn_unlink(cp);
+	aavs_bucket_unlock(head);
+	return hashed;
+}
+
+void aavs_conn_expire_now(struct aavs_conn *cp)
+{
+	if (aavs_conn_unhash(cp))
+		aavs_conn_kill(cp);
+}
+
+typedef bool (*aavs_conn_pred)(const struct aavs_conn *cp, const void *arg);
+
+/*
+ * Unhash and kill every conn @pred selects, conns before templates so a
+ * template never goes while a conn it controls still points to it.
+ */
+static void aavs_conn_flush_if(aavs_conn_pred pred, const void *arg)
+{
+	struct hlist_bl_node *pos, *n;
+	struct hlist_bl_head *head;
+	struct aavs_conn *cp;
+	unsigned int i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		u16 want = pass ? IP_VS_CONN_F_TEMPLATE : 0;
+
+		for (i = 0; i <= aavs_conn_mask; i++) {
+			head = &aavs_conn_tab[i];
+			if (hlist_bl_empty(head))
+				goto next;
+			aavs_bucket_lock(head);
+			hlist_bl_for_each_entry_safe(cp, pos, n, head, node) {
+				if ((cp->flags & IP_VS_CONN_F_TEMPLATE) !=
+				    want || !pred(cp, arg))
+					continue;
+				aavs_conn_unlink(cp);
+				aavs_conn_kill(cp);
+			}
+			aavs_bucket_unlock(head);
+next:
+			if (!(i & 1023))
+				cond_resched();
+		}
+	}
+}
+
+static bool aavs_conn_of_net(const struct aavs_conn *cp, const void *net)
+{
+	return net_eq(read_pnet(&cp->net), net);
+}
+
+static bool aavs_conn_of_dest(const struct aavs_conn *cp, const void *dest)
+{
+	return cp->dest == dest;
+}
+
+void aavs_conn_flush_dest(struct aavs_dest *dest)
+{
+	aavs_conn_flush_if(aavs_conn_of_dest, dest);
+}
+
+static void aavs_conn_gc_bucket(struct hlist_bl_head *head)
+{
+	struct hlist_bl_node *pos, *n;
+	struct aavs_conn *cp;
+
+	aavs_bucket_lock(head);
+	hlist_bl_for_each_entry_safe(cp, pos, n, head, node) {
+		if (!aavs_conn_expired(cp))
+			continue;
+		/* A template lives on while it still controls conns. */
+		if ((cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+		    atomic_read(&cp->n_control)) {
+			aavs_conn_touch(cp);
+			continue;
+		}
+		aavs_conn_unlink(cp);
+		aavs_conn_kill(cp);
+	}
+	aavs_bucket_unlock(head);
+}
+
+static void aavs_conn_gc(struct work_struct *work)
+{
+	unsigned int n = (aavs_conn_mask + 1) / AAVS_GC_SLICES;
+	unsigned int start = aavs_conn_gc_next, i;
+
+	for (i = 0; i < n; i++) {
+		struct hlist_bl_head *head = &aavs_conn_tab[(start + i) &
+							    aavs_conn_mask];
+
+		if (!hlist_bl_empty(head))
+			aavs_conn_gc_bucket(head);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	aavs_conn_gc_next = (start + n) & aavs_conn_mask;
+	queue_delayed_work(system_power_efficient_wq, &aavs_conn_gc_work,
+			   AAVS_GC_INTERVAL);
+}
+
+int aavs_conn_net_init(struct aavs_net *an)
+{
+	return aavs_conn_proc_net_init(an);
+}
+
+void aavs_conn_net_exit(struct aavs_net *an)
+{
+	aavs_conn_proc_net_exit(an);
+	aavs_conn_flush_if(aavs_conn_of_net, an->net);
+}
+
+/* Default: one bucket per 2 KiB of RAM, 2^12 .. 2^20 buckets. */
+static unsigned int aavs_conn_default_bits(void)
+{
+	unsigned long buckets = (totalram_pages() << PAGE_SHIFT) >> 11;
+
+	return clamp_t(unsigned int, ilog2(max(buckets, 1UL)), 12, 20);
+}
+
+int aavs_conn_init(void)
+{
+	unsigned int bits = conn_tab_bits ? conn_tab_bits :
+			    aavs_conn_default_bits();
+	unsigned int i;
+
+	bits = clamp_t(unsigned int, bits, AAVS_CONN_TAB_BITS_MIN,
+		       AAVS_CONN_TAB_BITS_MAX);
+	aavs_conn_tab = kvmalloc_array(1U << bits, sizeof(*aavs_conn_tab),
+				       GFP_KERNEL);
+	if (!aavs_conn_tab)
+		return -ENOMEM;
+	for (i = 0; i < (1U << bits); i++)
+		INIT_HLIST_BL_HEAD(&aavs_conn_tab[i]);
+	aavs_conn_mask = (1U << bits) - 1;
+	conn_tab_bits = bits;
+	get_random_bytes(&aavs_conn_rnd, sizeof(aavs_conn_rnd));
+
+	/* "ip_vs_conn" is ip_vs's cache name; ours shows in slabinfo apart. */
+	aavs_conn_cache = kmem_cache_create("aavs_conn",
+					    sizeof(struct aavs_conn), 0, 0,
+					    NULL);
+	if (!aavs_conn_cache) {
+		kvfree(aavs_conn_tab);
+		return -ENOMEM;
+	}
+	INIT_DELAYED_WORK(&aavs_conn_gc_work, aavs_conn_gc);
+	queue_delayed_work(system_power_efficient_wq, &aavs_conn_gc_work,
+			   AAVS_GC_INTERVAL);
+	pr_info("connection table: %u buckets, %zu bytes per entry\n",
+		aavs_conn_mask + 1, sizeof(struct aavs_conn));
+	return 0;
+}
+
+/* After every namespace is gone: no conn is left, only RCU callbacks. */
+void aavs_conn_exit(void)
+{
+	cancel_delayed_work_sync(&aavs_conn_gc_work);
+	rcu_barrier();
+	kmem_cache_destroy(aavs_conn_cache);
+	kvfree(aavs_conn_tab);
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _AAVS_HOOKS_H
+#define _AAVS_HOOKS_H
+
+struct aavs_net;
+
+/* The netfilter hooks of one namespace: requests in, NAT replies out. */
+int aavs_hooks_net_init(struct aavs_net *an);
+void aavs_hooks_net_exit(struct aavs_net *an);
+
+#endif /* _AAVS_HOOKS_H */

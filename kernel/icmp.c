@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMP and ICMPv6 errors that belong to a flow through the director.
+ *
+ * The packet quoted in an error tells the flow: an error sent to the VIP
+ * quotes a reply the real server sent from the VIP, so it goes on to that
+ * real server (with NAT: translated to its address).  With NAT, an error a
+ * real server sends about a client's packet is made to come from the VIP.
+ * Inner transport checksums are left as they are, as ip_vs leaves them.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/ip.h>
+#include <net/ip6_checksum.h>
+#include <net/ipv6.h>
+
+#include "conn.h"
+#include "icmp.h"
+#include "pernet.h"
+#include "xmit.h"
+
+struct aavs_icmp_inner {
+	struct aavs_iph iph;	/* of the quoted packet */
+	unsigned int ip_off;	/* its IP header */
+	__be16 sport;
+	__be16 dport;
+};
+
+static bool aavs_icmp_is_error4(u8 type)
+{
+	return type == ICMP_DEST_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_TIME_EXCEEDED;
+}
+
+static bool aavs_icmp_is_error6(u8 type)
+{
+	return type == ICMPV6_DEST_UNREACH || type == ICMPV6_PKT_TOOBIG ||
+	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
+}
+
+static bool aavs_icmp_parse4(const struct sk_buff *skb, unsigned int off,
+			     struct aavs_icmp_inner *in)
+{
+	struct icmphdr _ic;
+	const struct icmphdr *ic;
+	struct iphdr _ih;
+	const struct iphdr *ih;
+
+	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+	if (!ic || !aavs_icmp_is_error4(ic->type))
+		return false;
+	in->ip_off = off + sizeof(_ic);
+	ih = skb_header_pointer(skb, in->ip_off, sizeof(_ih), &_ih);
+	if (!ih || ih->ihl < 5 || (ih->frag_off & htons(IP_OFFSET)))
+		return false;
+	memset(&in->iph, 0, sizeof(in->iph));
+	in->iph.af = AF_INET;
+	in->iph.protocol = ih->protocol;
+	in->iph.saddr.ip = ih->saddr;
+	in->iph.daddr.ip = ih->daddr;
+	in->iph.len = in->ip_off + ih->ihl * 4;
+	return true;
+}
+
+static bool aavs_icmp_parse6(const struct sk_buff *skb, unsigned int off,
+			     struct aavs_icmp_inner *in)
+{
+	struct icmp6hdr _ic;
+	const struct icmp6hdr *ic;
+	struct ipv6hdr _ih;
+	const struct ipv6hdr *ih;
+	__be16 frag_off;
+	u8 nexthdr;
+	int l4;
+
+	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+	if (!ic || !aavs_icmp_is_error6(ic->icmp6_type))
+		return false;
+	in->ip_off = off + sizeof(_ic);
+	ih = skb_header_pointer(skb, in->ip_off, sizeof(_ih), &_ih);
+	if (!ih)
+		return false;
+	nexthdr = ih->nexthdr;
+	l4 = ipv6_skip_exthdr(skb, in->ip_off + sizeof(_ih), &nexthdr,
+			      &frag_off);
+	if (l4 < 0 || (frag_off & htons(IP6_OFFSET)))
+		return false;
+	memset(&in->iph, 0, sizeof(in->iph));
+	in->iph.af = AF_INET6;
+	in->iph.protocol = nexthdr;
+	in->iph.saddr.in6 = ih->saddr;
+	in->iph.daddr.in6 = ih->daddr;
+	in->iph.len = l4;
+	return true;
+}
+
+/* An error quoting a TCP, UDP or SCTP packet, with the quoted ports. */
+static bool aavs_icmp_parse(const struct sk_buff *skb,
+			    const struct aavs_iph *outer,
+			    struct aavs_icmp_inner *in)
+{
+	__be16 _ports[2];
+	const __be16 *ports;
+
+	if (outer->af == AF_INET6 ? !aavs_icmp_parse6(skb, outer->len, in) :
+				    !aavs_icmp_parse4(skb, outer->len, in))
+		return false;
+	if (in->iph.protocol != IPPROTO_TCP &&
+	    in->iph.protocol != IPPROTO_UDP &&
+	    in->iph.protocol != IPPROTO_SCTP)
+		return false;
+	ports = skb_header_pointer(skb, in->iph.len, sizeof(_ports), _ports);
+	if (!ports)
+		return false;
+	in->sport = ports[0];
+	in->dport = ports[1];
+	return true;
+}
+
+/*
+ * NAT an error: the outer source (@to_server false) or destination and the
+ * quoted packet's matching side become @a:@port; the ICMP checksum is
+ * computed again.
+ */
+static int aavs_icmp_mangle(struct sk_buff *skb, const struct aavs_iph *outer,
+			    const struct aavs_icmp_inner *in, bool to_server,
+			    const union nf_inet_addr *a, __be16 port)
+{
+	unsigned int len = skb->len - outer->len;
+	__be16 *ports;
+
+	if (skb_ensure_writable(skb, in->iph.len + 2 * sizeof(__be16)))
+		return -ENOMEM;
+	/* Towards the server the quoted packet is a reply: its source. */
+	if (in->iph.af == AF_INET6) {
+		struct ipv6hdr *ih = (struct ipv6hdr *)(skb->data + in->ip_off);
+
+		if (to_server)
+			ih->saddr = a->in6;
+		else
+			ih->daddr = a->in6;
+	} else {
+		struct iphdr *ih = (struct iphdr *)(skb->data + in->ip_off);
+		__be32 *f = to_server ? &ih->saddr : &ih->daddr;
+
+		csum_replace4(&ih->check, *f, a->ip);
+		*f = a->ip;
+	}
+	ports = (__be16 *)(skb->data + in->iph.len);
+	ports[to_server ? 0 : 1] = port;
+	aavs_mangle_ip(skb, outer->af, to_server, a);
+
+	if (outer->af == AF_INET6) {
+		struct icmp6hdr *ic = (struct icmp6hdr *)(skb->data + outer->len);
+
+		ic->icmp6_cksum = 0;
+		ic->icmp6_cksum = csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+						  &ipv6_hdr(skb)->daddr, len,
+						  IPPROTO_ICMPV6,
+						  skb_checksum(skb, outer->len,
+							       len, 0));
+	} else {
+		struct icmphdr *ic = (struct icmphdr *)(skb->data + outer->len);
+
+		ic->checksum = 0;
+		ic->checksum = csum_fold(skb_checksum(skb, outer->len, len, 0));
+	}
+	skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+
+bool aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
+		  const struct aavs_iph *iph, unsigned int *verdict)
+{
+	struct aavs_icmp_inner in;
+	struct aavs_conn_key key;
+	struct aavs_conn *cp;
+
+	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
+		return false;
+	/* The quoted packet went from the VIP to the client. */
+	key = (struct aavs_conn_key) {
+		.net = an->net, .af = in.iph.af, .protocol = in.iph.protocol,
+		.saddr = &in.iph.daddr, .daddr = &in.iph.saddr,
+		.sport = in.dport, .dport = in.sport,
+	};
+	cp = aavs_conn_in_get(&key);
+	if (!cp)
+		return false;
+	aavs_conn_count_in(an, cp, skb->len);
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
+		*verdict = aavs_xmit(an->net, skb, cp, iph);
+		return true;
+	}
+	if (aavs_icmp_mangle(skb, iph, &in, true, &cp->daddr, cp->dport)) {
+		*verdict = NF_DROP;
+		return true;
+	}
+	/* Addresses are the server's now: route it there as it is. */
+	*verdict = aavs_xmit_dr(an->net, skb, cp, iph);
+	return true;
+}
+
+bool aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
+		     const struct aavs_iph *iph, unsigned int *verdict)
+{
+	struct aavs_icmp_inner in;
+	struct aavs_conn_key key;
+	struct aavs_conn *cp;
+
+	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
+		return false;
+	/* The quoted packet went from the client to the real server. */
+	key = (struct aavs_conn_key) {
+		.net = an->net, .af = in.iph.af, .protocol = in.iph.protocol,
+		.saddr = &in.iph.daddr, .daddr = &in.iph.saddr,
+		.sport = in.dport, .dport = in.sport,
+	};
+	cp = aavs_conn_out_get(&key);
+	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+		return false;
+	aavs_conn_count_out(an, cp, skb->len);
+	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport)) {
+		*verdict = NF_DROP;
+		return true;
+	}
+	skb->ipvs_property = 1;
+	*verdict = NF_ACCEPT;
+	return true;
+}

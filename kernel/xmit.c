@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Forwarding to real servers: direct routing (the packet unchanged, routed
+ * to the server's address), IP-in-IP tunnelling and NAT, for IPv4 and IPv6.
+ *
+ * Packets come from the LOCAL_IN hook, with the network header at
+ * skb->data.  They leave through LOCAL_OUT and dst_output() marked with
+ * ipvs_property, so no IPVS hook looks at them twice; the connection table
+ * is what keeps state, so conntrack is told to leave them alone.
+ */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/sctp.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/addrconf.h>
+#include <net/checksum.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ip_tunnels.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
+#include <net/sctp/checksum.h>
+
+#include "conn.h"
+#include "xmit.h"
+
+struct aavs_route {
+	struct dst_entry *dst;
+	union nf_inet_addr saddr;	/* only when asked for */
+	bool local;			/* the address is this host's */
+};
+
+static int aavs_route(struct net *net, u16 af, const union nf_inet_addr *daddr,
+		      bool want_saddr, struct aavs_route *r)
+{
+	if (af == AF_INET6) {
+		struct flowi6 fl6 = { .daddr = daddr->in6 };
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (dst->error) {
+			dst_release(dst);
+			return -EHOSTUNREACH;
+		}
+		r->dst = dst;
+		r->local = dst->dev->flags & IFF_LOOPBACK;
+		if (want_saddr &&
+		    ipv6_dev_get_saddr(net, dst->dev, &daddr->in6, 0,
+				       &r->saddr.in6)) {
+			dst_release(dst);
+			return -EADDRNOTAVAIL;
+		}
+	} else {
+		struct flowi4 fl4 = { .daddr = daddr->ip };
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		r->dst = &rt->dst;
+		r->local = rt->rt_flags & RTCF_LOCAL;
+		r->saddr.ip = fl4.saddr;
+	}
+	return 0;
+}
+
+/* Too big for the path: answer as a router would and say so. */
+static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
+			 unsigned int mtu)
+{
+	/* GSO packets are cut to size (or refused) by the output path. */
+	if (skb->len <= mtu || skb_is_gso(skb))
+		return false;
+	if (af == AF_INET6) {
+		if (!skb->dev)
+			skb->dev = net->loopback_dev;
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+		return true;
+	}
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || skb->ignore_df)
+		return false;
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
+
+static void aavs_untrack(struct sk_buff *skb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	nf_reset_ct(skb);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+#endif
+}
+
+/* Make a received packet a locally sent one: the state of the old path goes. */
+static void aavs_prepare_out(struct sk_buff *skb, struct dst_entry *dst)
+{
+	skb->ipvs_property = 1;
+	skb_orphan(skb);		/* early demux may have set a socket */
+	skb_forward_csum(skb);
+	skb_clear_tstamp(skb);
+	aavs_untrack(skb);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, dst);
+}
+
+static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
+{
+	NF_HOOK(pf, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
+		skb_dst(skb)->dev, dst_output);
+	return NF_STOLEN;
+}
+
+unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
+			  struct aavs_conn *cp, const struct aavs_iph *iph)
+{
+	struct aavs_route r;
+
+	if (cp->daf != iph->af ||
+	    aavs_route(net, cp->daf, &cp->daddr, false, &r))
+		return NF_DROP;
+	if (r.local) {
+		/* The real server is this host: deliver here. */
+		dst_release(r.dst);
+		return NF_ACCEPT;
+	}
+	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
+		dst_release(r.dst);
+		return NF_DROP;
+	}
+	aavs_prepare_out(skb, r.dst);
+	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+			 net, skb);
+}
+
+/* Outer header fields taken from the inner packet: dscp/ecn, ttl, DF. */
+static void aavs_inner_fields(struct sk_buff *skb, u16 af, u8 *tos, u8 *ttl,
+			      __be16 *df)
+{
+	if (af == AF_INET6) {
+		*tos = ipv6_get_dsfield(ipv6_hdr(skb));
+		*ttl = ipv6_hdr(skb)->hop_limit;
+		*df = htons(IP_DF);
+	} else {
+		*tos = ip_hdr(skb)->tos;
+		*ttl = ip_hdr(skb)->ttl;
+		*df = ip_hdr(skb)->frag_off & htons(IP_DF);
+	}
+}
+
+static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
+				  struct aavs_conn *cp,
+				  const struct aavs_iph *iph)
+{
+	unsigned int hlen = cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
+						  sizeof(struct iphdr);
+	u8 inner = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+	struct aavs_route r;
+	u8 tos, ttl;
+	__be16 df;
+
+	if (aavs_route(net, cp->daf, &cp->daddr, true, &r))
+		return NF_DROP;
+	if (r.local) {
+		dst_release(r.dst);
+		return NF_ACCEPT;
+	}
+	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen) ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
+		goto drop;
+	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
+	if (iptunnel_handle_offloads(skb, cp->daf == AF_INET6 ?
+				     SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4))
+		goto drop;
+	skb_set_inner_ipproto(skb, inner);
+
+	aavs_prepare_out(skb, r.dst);
+	skb_push(skb, hlen);
+	skb_reset_network_header(skb);
+	if (cp->daf == AF_INET6) {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+		ip6_flow_hdr(ip6h, tos, 0);
+		ip6h->nexthdr = inner;
+		ip6h->hop_limit = ttl;
+		ip6h->saddr = r.saddr.in6;
+		ip6h->daddr = cp->daddr.in6;
+		skb->protocol = htons(ETH_P_IPV6);
+		ip6_local_out(net, NULL, skb);
+	} else {
+		struct iphdr *ip4h = ip_hdr(skb);
+
+		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+		ip4h->version = 4;
+		ip4h->ihl = sizeof(struct iphdr) >> 2;
+		ip4h->frag_off = df;
+		ip4h->protocol = inner;
+		ip4h->tos = tos;
+		ip4h->ttl = ttl;
+		ip4h->saddr = r.saddr.ip;
+		ip4h->daddr = cp->daddr.ip;
+		skb->protocol = htons(ETH_P_IP);
+		ip_select_ident(net, skb, NULL);
+		ip_local_out(net, NULL, skb);
+	}
+	return NF_STOLEN;
+drop:
+	dst_release(r.dst);
+	return NF_DROP;
+}
+
+static unsigned int aavs_l4_hdrlen(u8 protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return sizeof(struct tcphdr);
+	case IPPROTO_UDP:
+		return sizeof(struct udphdr);
+	default:
+		return sizeof(struct sctphdr);
+	}
+}
+
+static void aavs_csum_addr(__sum16 *check, struct sk_buff *skb, u16 af,
+			   const union nf_inet_addr *from,
+			   const union nf_inet_addr *to)
+{
+	if (af == AF_INET6)
+		inet_proto_csum_replace16(check, skb, from->ip6, to->ip6, true);
+	else
+		inet_proto_csum_replace4(check, skb, from->ip, to->ip, true);
+}
+
+/*
+ * Rewrite source (@dst false) or destination address and port as seen by
+ * the transport header at @l4off; the caller made the headers writable
+ * and rewrites the IP header itself.
+ */
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
+		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
+		   __be16 port)
+{
+	const union nf_inet_addr *old = dst ? &iph->daddr : &iph->saddr;
+	__be16 *ports = (__be16 *)(skb->data + l4off);
+	__be16 *p = &ports[dst ? 1 : 0];
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP: {
+		struct tcphdr *th = (struct tcphdr *)ports;
+
+		aavs_csum_addr(&th->check, skb, iph->af, old, a);
+		inet_proto_csum_replace2(&th->check, skb, *p, port, false);
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr *uh = (struct udphdr *)ports;
+
+		/* IPv4 UDP may carry no checksum; keep it that way. */
+		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
+			aavs_csum_addr(&uh->check, skb, iph->af, old, a);
+			inet_proto_csum_replace2(&uh->check, skb, *p, port,
+						 false);
+			if (!uh->check)
+				uh->check = CSUM_MANGLED_0;
+		}
+		break;
+	}
+	case IPPROTO_SCTP:
+		*p = port;
+		/* CRC32c covers no addresses, only the SCTP packet. */
+		if (skb->ip_summed != CHECKSUM_PARTIAL)
+			((struct sctphdr *)ports)->checksum =
+				sctp_compute_cksum(skb, l4off);
+		return 0;
+	default:
+		return -EPROTONOSUPPORT;
+	}
+	*p = port;
+	return 0;
+}
+
+/* The IP header's address, with its checksum for IPv4. */
+void aavs_mangle_ip(struct sk_buff *skb, u16 af, bool dst,
+		    const union nf_inet_addr *a)
+{
+	if (af == AF_INET6) {
+		struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+		if (dst)
+			ip6h->daddr = a->in6;
+		else
+			ip6h->saddr = a->in6;
+	} else {
+		struct iphdr *ip4h = ip_hdr(skb);
+		__be32 *f = dst ? &ip4h->daddr : &ip4h->saddr;
+
+		csum_replace4(&ip4h->check, *f, a->ip);
+		*f = a->ip;
+	}
+}
+
+static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
+				  struct aavs_conn *cp,
+				  const struct aavs_iph *iph)
+{
+	struct aavs_route r;
+
+	if (cp->daf != iph->af ||
+	    aavs_route(net, cp->daf, &cp->daddr, false, &r))
+		return NF_DROP;
+	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
+	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
+	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
+		dst_release(r.dst);
+		return NF_DROP;
+	}
+	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
+	aavs_prepare_out(skb, r.dst);
+	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+			 net, skb);
+}
+
+unsigned int aavs_nat_reply(struct sk_buff *skb, struct aavs_conn *cp,
+			    const struct aavs_iph *iph)
+{
+	if (skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
+	    aavs_mangle_l4(skb, iph, iph->len, false, &cp->vaddr, cp->vport))
+		return NF_DROP;
+	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
+	skb->ipvs_property = 1;
+	aavs_untrack(skb);
+	return NF_ACCEPT;
+}
+
+unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
+		       struct aavs_conn *cp, const struct aavs_iph *iph)
+{
+	switch (aavs_conn_fwd(cp)) {
+	case IP_VS_CONN_F_DROUTE:
+		return aavs_xmit_dr(net, skb, cp, iph);
+	case IP_VS_CONN_F_TUNNEL:
+		return aavs_xmit_tun(net, skb, cp, iph);
+	case IP_VS_CONN_F_MASQ:
+		return aavs_xmit_nat(net, skb, cp, iph);
+	default:
+		/* Local node: the service runs here. */
+		return NF_ACCEPT;
+	}
+}

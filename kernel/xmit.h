@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _AAVS_XMIT_H
+#define _AAVS_XMIT_H
+
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+struct aavs_conn;
+struct net;
+
+/* The network header of a packet as the hooks parsed it. */
+struct aavs_iph {
+	u16 af;
+	u8 protocol;		/* transport protocol (after IPv6 ext headers) */
+	bool fragment;		/* IPv6 non-first fragment: no transport header */
+	unsigned int len;	/* offset of the transport header in skb->data */
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+};
+
+/*
+ * Send a client's packet (or an ICMP error about the flow) to the conn's
+ * real server by the conn's forwarding method.  Returns a netfilter
+ * verdict; after NF_STOLEN the skb is gone.
+ */
+unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
+		       struct aavs_conn *cp, const struct aavs_iph *iph);
+
+/* Route the packet unchanged to the conn's real server (direct routing). */
+unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
+			  struct aavs_conn *cp, const struct aavs_iph *iph);
+
+/* NAT: rewrite a real server's reply so it comes from the virtual service. */
+unsigned int aavs_nat_reply(struct sk_buff *skb, struct aavs_conn *cp,
+			    const struct aavs_iph *iph);
+
+/* Rewrite the address and port of one side of a transport header. */
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
+		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
+		   __be16 port);
+
+/* Rewrite the IP header's source or destination (IPv4: and checksum). */
+void aavs_mangle_ip(struct sk_buff *skb, u16 af, bool dst,
+		    const union nf_inet_addr *a);
+
+#endif /* _AAVS_XMIT_H */
