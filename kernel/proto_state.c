@@ -312,9 +312,9 @@ int aavs_state_step(u8 protocol, u8 *state, unsigned int *flags,
 	return -1;
 }
 
-const char *aavs_state_name(u8 protocol, u8 state, bool template)
+const char *aavs_state_name(u8 protocol, u8 state, bool tmpl)
 {
-	if (template)
+	if (tmpl)
 		return state == AAVS_TMPL_S_ASSURED ? "ASSURED" : "NONE";
 	switch (protocol) {
 	case IPPROTO_TCP:

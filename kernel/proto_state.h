@@ -123,7 +123,7 @@ bool aavs_state_reusable(u8 protocol, u8 state, bool nooutput,
 
 bool aavs_state_active(u8 protocol, u8 state);
 /* The name /proc/net/ip_vs_conn prints; templates pass @template. */
-const char *aavs_state_name(u8 protocol, u8 state, bool template);
+const char *aavs_state_name(u8 protocol, u8 state, bool tmpl);
 /* ip_vs's default timeout of @state, in seconds. */
 unsigned int aavs_state_timeout_secs(u8 protocol, u8 state);
 

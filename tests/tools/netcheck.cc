@@ -1,8 +1,11 @@
 // netcheck: the lab's probe for real TCP, UDP and SCTP traffic.
 //
-//   netcheck serve PROTO PORT NAME
+//   netcheck serve PROTO PORT NAME [ADDR...]
 //       Answer every message with "NAME <message>" (TCP and SCTP: each
-//       connection gets a thread; UDP: each datagram is answered).
+//       connection gets a thread; UDP: each datagram is answered).  With
+//       ADDRs (TCP and SCTP only), listen on each of them alone: an SCTP
+//       server behind DR bound to the VIP advertises no other address in
+//       its INIT-ACK, which the client would otherwise reach directly.
 //   netcheck ask PROTO ADDR PORT MESSAGE [COUNT]
 //       COUNT times (default 1), open a new flow, send MESSAGE, check that
 //       the answer echoes it, print the answering server's NAME per line.
@@ -26,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -54,7 +58,7 @@ std::optional<Proto> parse_proto(std::string_view name) {
 
 [[noreturn]] void usage() {
   std::fputs(
-      "usage: netcheck serve PROTO PORT NAME\n"
+      "usage: netcheck serve PROTO PORT NAME [ADDR...]\n"
       "       netcheck ask PROTO ADDR PORT MESSAGE [COUNT]\n",
       stderr);
   std::exit(2);
@@ -142,6 +146,45 @@ int serve(const Proto& proto, int port, const std::string& name) {
   }
 }
 
+std::optional<sockaddr_storage> parse_addr(const char* text, int port, socklen_t& len);
+
+[[noreturn]] void accept_loop(int fd, const std::string& name) {
+  for (;;) {
+    int c = accept(fd, nullptr, nullptr);
+    if (c < 0)
+      continue;
+    std::thread(answer_stream, c, name).detach();
+  }
+}
+
+// One listening socket per address, each with its own accepting thread.
+int serve_on(const Proto& proto, int port, const std::string& name, char** addrs, int n) {
+  if (proto.type != SOCK_STREAM)
+    usage();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; i++) {
+    socklen_t len = 0;
+    auto sa = parse_addr(addrs[i], port, len);
+    if (!sa)
+      usage();
+    int fd = socket(sa->ss_family, proto.type, proto.protocol);
+    if (fd < 0)
+      die("socket");
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (sa->ss_family == AF_INET6)
+      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+    if (bind(fd, reinterpret_cast<sockaddr*>(&*sa), len) < 0)
+      die("bind");
+    if (listen(fd, 128) < 0)
+      die("listen");
+    threads.emplace_back(accept_loop, fd, name);
+  }
+  for (auto& t : threads)
+    t.join();
+  return 0;
+}
+
 std::optional<sockaddr_storage> parse_addr(const char* text, int port, socklen_t& len) {
   sockaddr_storage ss{};
   auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
@@ -206,10 +249,12 @@ int main(int argc, char** argv) {
   if (argc < 2)
     usage();
   std::string_view verb = argv[1];
-  if (verb == "serve" && argc == 5) {
+  if (verb == "serve" && argc >= 5) {
     auto proto = parse_proto(argv[2]);
     if (!proto)
       usage();
+    if (argc > 5)
+      return serve_on(*proto, std::atoi(argv[3]), argv[4], argv + 5, argc - 5);
     return serve(*proto, std::atoi(argv[3]), argv[4]);
   }
   if (verb == "ask" && (argc == 6 || argc == 7)) {
