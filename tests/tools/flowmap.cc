@@ -1,6 +1,7 @@
 // flowmap: which real server answers each of many flows.
 //
 //   flowmap PROTO VIP PORT SRC NADDR SPORT NPORTS
+//   flowmap hold tcp VIP PORT SRC NADDR SPORT NPORTS GOFILE
 //
 // Opens one flow per (source address, source port): NADDR addresses from
 // SRC upwards (IPv4: the address + i; IPv6: the low 32 bits + i) times
@@ -10,6 +11,12 @@
 // flow, NAME "-" when nothing (or a refusal) came back.  The sources need
 // not be configured: a local route for their prefix plus IP_FREEBIND is
 // enough.  Flows run in windows so thousands take seconds, not minutes.
+//
+// hold: keep every connection open after its first answer, print
+// "READY answered=N" on stderr, wait (up to 5 minutes) until GOFILE exists,
+// then ask again on each connection and print "SRC SPORT FIRST SECOND": a
+// connection that survived whatever happened in between answers twice,
+// from the same server.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -24,7 +31,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <span>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -34,7 +43,9 @@ constexpr int kAnswerMs = 1500;
 constexpr char kMessage[] = "flowmap";
 
 [[noreturn]] void usage() {
-  std::fputs("usage: flowmap udp|tcp VIP PORT SRC NADDR SPORT NPORTS\n", stderr);
+  std::fputs("usage: flowmap udp|tcp VIP PORT SRC NADDR SPORT NPORTS\n"
+             "       flowmap hold tcp VIP PORT SRC NADDR SPORT NPORTS GOFILE\n",
+             stderr);
   std::exit(2);
 }
 
@@ -157,9 +168,8 @@ void step(Flow &f, short revents) {
   f.state = State::Done;  // answered, refused (ICMP) or closed
 }
 
-void run_window(std::vector<Flow> &flows, bool tcp, const Addr &dst) {
-  for (auto &f : flows)
-    start(f, tcp, dst);
+// Drive the flows until each is answered or refused, or time runs out.
+void wait_all(std::span<Flow> flows) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kAnswerMs);
   for (;;) {
     std::vector<pollfd> pfd;
@@ -183,15 +193,61 @@ void run_window(std::vector<Flow> &flows, bool tcp, const Addr &dst) {
       if (pfd[i].revents)
         step(*who[i], pfd[i].revents);
   }
+}
+
+void run_window(std::span<Flow> flows, bool tcp, const Addr &dst) {
+  for (auto &f : flows)
+    start(f, tcp, dst);
+  wait_all(flows);
   for (auto &f : flows) {
     close(f.fd);
     std::printf("%s %d %s\n", text(f.src).c_str(), f.sport, f.answer.c_str());
   }
 }
 
+// Held connections: ask each answered one again once GOFILE exists.
+int hold(std::vector<Flow> &flows, const Addr &dst, const char *gofile) {
+  for (size_t i = 0; i < flows.size(); i += kWindow) {
+    auto w = std::span(flows).subspan(i, std::min(kWindow, flows.size() - i));
+    for (auto &f : w)
+      start(f, true, dst);
+    wait_all(w);
+  }
+  size_t answered = 0;
+  for (auto &f : flows)
+    answered += f.answer != "-";
+  std::fprintf(stderr, "READY answered=%zu\n", answered);
+  for (int i = 0; i < 6000 && access(gofile, F_OK) != 0; i++)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+
+  std::vector<std::string> first;
+  for (auto &f : flows) {
+    first.push_back(f.answer);
+    f.state = State::Done;
+    if (f.answer == "-")
+      continue;
+    f.answer.assign(1, '-');
+    if (send(f.fd, kMessage, sizeof(kMessage) - 1, MSG_NOSIGNAL) > 0)
+      f.state = State::Waiting;
+  }
+  wait_all(flows);
+  for (size_t i = 0; i < flows.size(); i++) {
+    close(flows[i].fd);
+    std::printf("%s %d %s %s\n", text(flows[i].src).c_str(), flows[i].sport, first[i].c_str(),
+                flows[i].answer.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
+  const char *gofile = nullptr;
+  if (argc == 10 && std::string_view(argv[1]) == "hold" && std::string_view(argv[2]) == "tcp") {
+    gofile = argv[9];
+    argv++;
+    argc -= 2;
+  }
   if (argc != 8)
     usage();
   std::string_view proto = argv[1];
@@ -204,6 +260,19 @@ int main(int argc, char **argv) {
   if (base.ss.ss_family != dst.ss.ss_family || naddr < 1 || nports < 1 || sport < 1 ||
       sport + nports > 65536)
     usage();
+
+  if (gofile) {
+    std::vector<Flow> all;
+    for (int p = 0; p < nports; p++) {
+      for (int i = 0; i < naddr; i++) {
+        Flow f;
+        f.sport = sport + p;
+        f.src = source(base, static_cast<uint32_t>(i), f.sport);
+        all.push_back(f);
+      }
+    }
+    return hold(all, dst, gofile);
+  }
 
   std::vector<Flow> window;
   size_t answered = 0, total = 0;
