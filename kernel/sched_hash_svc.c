@@ -49,10 +49,10 @@ static void aavs_hsched_member(const struct aavs_service *svc,
 	memset(m, 0, sizeof(*m));
 	m->v6 = d->af == AF_INET6;
 	if (m->v6)
-		memcpy(m->addr, d->addr.all, sizeof(m->addr));
+		memcpy(m->addr, d->addr.ip6, sizeof(m->addr));
 	else
 		m->addr[0] = d->addr.ip;
-	m->fold = aavs_sched_fold(svc->af == AF_INET6, d->addr.all);
+	m->fold = aavs_sched_fold(svc->af == AF_INET6, d->addr.ip6);
 	m->port = ntohs(d->port);
 	m->weight = atomic_read(&d->weight);
 	m->last_weight = atomic_read(&d->last_weight);

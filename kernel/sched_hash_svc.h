@@ -82,7 +82,7 @@ static inline void aavs_hsched_key(const struct aavs_service *svc,
 				   const struct aavs_sched_pkt *pkt,
 				   bool use_port, u32 *fold, u16 *port)
 {
-	*fold = aavs_sched_fold(svc->af == AF_INET6, pkt->saddr.all);
+	*fold = aavs_sched_fold(svc->af == AF_INET6, pkt->saddr.ip6);
 	*port = 0;
 	if (!use_port)
 		return;

@@ -281,3 +281,61 @@ TEST(Golden, FoldMatchesByteWiseModel) {
     EXPECT_EQ(aavs_sched_fold(false, w), ref::fold(false, a));
   }
 }
+
+namespace {
+
+// The lab's sched_diff services: dests 192.0.2.11..15 (or 2001:db8:a::11..
+// 15), port P, weights 1..5 added rs1 first, then rs3 set to weight 0.
+ref::Service lab_service(bool v6, uint16_t port) {
+  ref::Service s;
+  s.v6 = v6;
+  for (int i = 1; i <= 5; i++) {
+    ref::Dest d;
+    if (v6) {
+      const uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      std::memcpy(d.addr.data(), a, 16);
+      d.addr[15] = static_cast<uint8_t>(0x10 + i);
+    } else {
+      d.addr = {192, 0, 2, static_cast<uint8_t>(10 + i)};
+    }
+    d.port = port;
+    d.weight = d.last_weight = i;
+    d.id = i;  // rsN
+    if (i == 3) d.weight = 0;
+    s.add(d);
+  }
+  return s;
+}
+
+struct LabVector {
+  const char *client;
+  uint16_t sport;
+  int rs;  // 0: no answer (no destination)
+};
+
+// Expected server for one lab vector, from the reference model and from
+// aavs's tables; both must equal what stock ip_vs did in the lab.
+void check_lab(bool v6, bool mh, bool fallback, bool port, const LabVector &v) {
+  ref::Service s = lab_service(v6, 53);
+  std::array<uint8_t, 16> c{};
+  ASSERT_EQ(inet_pton(v6 ? AF_INET6 : AF_INET, v.client, c.data()), 1);
+  uint32_t f = ref::fold(v6, c);
+  uint16_t p = port ? v.sport : 0;
+  const ref::Dest *want = mh ? ref::mh_schedule(ref::mh_table(s), f, p, fallback)
+                             : ref::sh_schedule(ref::sh_table(s), f, p, fallback);
+  EXPECT_EQ(want ? want->id : 0, v.rs) << v.client << " " << v.sport << " (model)";
+  AavsView a = aavs_view(s);
+  int got = aavs_pick(a, mh, f, p, fallback);
+  EXPECT_EQ(got < 0 ? 0 : got, v.rs) << v.client << " " << v.sport << " (aavs)";
+}
+
+}  // namespace
+
+// Observed on stock ip_vs 6.1 (tests/lab/cases/sched_diff.sh, "golden" lines).
+TEST(GoldenLab, ShFallbackPortIpv4) {
+  const LabVector v[] = {{"198.51.100.0", 20000, 5},
+                         {"198.51.100.0", 20001, 2},
+                         {"198.51.100.0", 20002, 4},
+                         {"198.51.100.187", 20002, 1}};
+  for (const auto &x : v) check_lab(false, false, true, true, x);
+}
