@@ -336,6 +336,27 @@ TEST(GoldenLab, ShFallbackPortIpv4) {
   const LabVector v[] = {{"198.51.100.0", 20000, 5},
                          {"198.51.100.0", 20001, 2},
                          {"198.51.100.0", 20002, 4},
-                         {"198.51.100.187", 20002, 1}};
+                         {"198.51.100.187", 20002, 1},
+                         {"198.51.100.1", 20001, 4},
+                         {"198.51.100.2", 20002, 4},
+                         {"198.51.100.231", 20003, 4}};
   for (const auto &x : v) check_lab(false, false, true, true, x);
+}
+
+TEST(GoldenLab, ShNoFlagsIpv6) {
+  const LabVector v[] = {{"2001:db8:c::100", 20000, 4},
+                         {"2001:db8:c::101", 20001, 2},
+                         {"2001:db8:c::102", 20002, 0},  // hashed to paused rs3
+                         {"2001:db8:c::1bb", 20002, 0},
+                         {"2001:db8:c::1e7", 20003, 4}};
+  for (const auto &x : v) check_lab(true, false, false, false, x);
+}
+
+TEST(GoldenLab, MhPortIpv6) {
+  const LabVector v[] = {{"2001:db8:c::100", 20000, 2},
+                         {"2001:db8:c::101", 20001, 4},
+                         {"2001:db8:c::102", 20002, 5},
+                         {"2001:db8:c::1bb", 20002, 4},
+                         {"2001:db8:c::1e7", 20003, 4}};
+  for (const auto &x : v) check_lab(true, true, false, true, x);
 }
