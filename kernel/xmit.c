@@ -35,11 +35,19 @@ struct aavs_route {
 	bool local;			/* the address is this host's */
 };
 
+/*
+ * KNOWN_NH: the real server's address is the next hop even on a connected
+ * route; otherwise neighbour resolution would ask for the packet's own
+ * destination, the VIP, which real servers never answer for (DR).
+ */
 static int aavs_route(struct net *net, u16 af, const union nf_inet_addr *daddr,
 		      bool want_saddr, struct aavs_route *r)
 {
 	if (af == AF_INET6) {
-		struct flowi6 fl6 = { .daddr = daddr->in6 };
+		struct flowi6 fl6 = {
+			.daddr = daddr->in6,
+			.flowi6_flags = FLOWI_FLAG_KNOWN_NH,
+		};
 		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
 
 		if (dst->error) {
@@ -55,7 +63,10 @@ static int aavs_route(struct net *net, u16 af, const union nf_inet_addr *daddr,
 			return -EADDRNOTAVAIL;
 		}
 	} else {
-		struct flowi4 fl4 = { .daddr = daddr->ip };
+		struct flowi4 fl4 = {
+			.daddr = daddr->ip,
+			.flowi4_flags = FLOWI_FLAG_KNOWN_NH,
+		};
 		struct rtable *rt = ip_route_output_key(net, &fl4);
 
 		if (IS_ERR(rt))
