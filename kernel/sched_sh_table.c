@@ -3,10 +3,14 @@
  * aavs: source hashing tables.
  *
  * aavs_sh_build() reproduces the ip_vs_sh tiling.  aavs_sh_build_stable()
- * is aavs's own flag-3 table: Maglev-style preference lists over the 256
- * buckets, filled in the canonical (identity-sorted) member order, with
- * bucket quotas proportional to last_weight.  Its output depends only on
- * the set of (identity, last_weight) pairs.
+ * is aavs's own flag-3 table: each member gets a quota of the 256 buckets
+ * proportional to its last_weight (largest remainder), and buckets and
+ * members are matched by rendezvous scores under those quotas: every
+ * bucket goes to the member it scores highest, unless that member is full
+ * of buckets it scores higher (deferred acceptance; with one score per
+ * pair the result is unique).  It depends only on the set of (identity,
+ * last_weight) pairs, and a change of the set moves few buckets besides
+ * those of the member that came or went.
  */
 
 #include <linux/types.h>
@@ -16,22 +20,34 @@
 #include <linux/string.h>
 #include "sched_sh_table.h"
 
-/* Fixed keys: every director must build the same stable table. */
+/* Fixed key: every director must build the same stable table. */
 #define AAVS_SH_KEY_A	0x61617673UL
 #define AAVS_SH_KEY_B	0x2d736831UL
-#define AAVS_SH_KEY_C	0x2d736832UL
+
+/* Above every preference value (those use 48 bits) */
+#define AAVS_SH_ABOVE_ALL	(~0ULL)
 
 struct aavs_sh_ent {
 	u64 rem;	/* remainder of the quota division */
-	u32 quota;	/* buckets still to claim */
+	u32 quota;	/* buckets it may own */
+	u32 held;	/* buckets it owns so far */
+	u32 key;	/* identity hash, seeds its scores */
 	u16 idx;	/* member index */
-	u16 next;	/* rank of the next preferred bucket */
-	u8 add, mul1, mul2;	/* this member's preference order */
+};
+
+/* Scratch space: per bucket, the best pair it may still propose to and
+ * the stack of buckets without a member; then the members and the sort.
+ */
+struct aavs_sh_ws {
+	u64 below[AAVS_SH_TAB_SIZE];
+	u16 free[AAVS_SH_TAB_SIZE];
+	struct aavs_sh_ent e[];
 };
 
 size_t aavs_sh_ws_size(unsigned int n)
 {
-	return (size_t)n * (sizeof(struct aavs_sh_ent) + sizeof(u16));
+	return sizeof(struct aavs_sh_ws) +
+	       (size_t)n * (sizeof(struct aavs_sh_ent) + sizeof(u16));
 }
 
 int aavs_sh_build(struct aavs_sh_table *t,
@@ -60,11 +76,9 @@ int aavs_sh_build(struct aavs_sh_table *t,
 }
 
 /* Identity bytes, laid out the same way on every architecture */
-static void aavs_sh_ident_hash(const struct aavs_sched_member *m,
-			       u32 *h1, u32 *h2)
+static u32 aavs_sh_ident_hash(const struct aavs_sched_member *m)
 {
-	const hsiphash_key_t k1 = {{ AAVS_SH_KEY_A, AAVS_SH_KEY_B }};
-	const hsiphash_key_t k2 = {{ AAVS_SH_KEY_A, AAVS_SH_KEY_C }};
+	const hsiphash_key_t k = {{ AAVS_SH_KEY_A, AAVS_SH_KEY_B }};
 	u8 buf[20];
 
 	memcpy(buf, m->addr, 16);
@@ -72,25 +86,33 @@ static void aavs_sh_ident_hash(const struct aavs_sched_member *m,
 	buf[17] = m->port & 0xff;
 	buf[18] = m->v6;
 	buf[19] = 0;
-	*h1 = hsiphash(buf, sizeof(buf), &k1);
-	*h2 = hsiphash(buf, sizeof(buf), &k2);
+	return hsiphash(buf, sizeof(buf), &k);
 }
 
-/*
- * The member's rank-th preferred bucket: a bijection of the 256 ranks
- * (odd multipliers and xorshifts are invertible mod 256) that scatters a
- * member's buckets over the table, so that fallback's linear probing from
- * an unavailable bucket soon meets other members.
- */
-static unsigned int aavs_sh_pref(const struct aavs_sh_ent *e,
-				 unsigned int rank)
+/* Rendezvous score of (member, bucket): a 32-bit finaliser of both */
+static u32 aavs_sh_score(const struct aavs_sh_ent *e, unsigned int b)
 {
-	unsigned int x = (rank * e->mul1 + e->add) & AAVS_SH_TAB_MASK;
+	u32 x = e->key ^ (b * 0x9e3779b1U);
 
-	x ^= x >> 5;
-	x = (x * e->mul2) & AAVS_SH_TAB_MASK;
-	x ^= x >> 3;
+	x ^= x >> 16;
+	x *= 0x85ebca6bU;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35U;
+	x ^= x >> 16;
 	return x;
+}
+
+/* A bucket's order on members (ties: the earlier one in canonical order) */
+static u64 aavs_sh_bucket_pref(const struct aavs_sh_ent *e, unsigned int pos,
+			       unsigned int b)
+{
+	return ((u64)aavs_sh_score(&e[pos], b) << 16) | (0xffff - pos);
+}
+
+/* A member's order on buckets (ties: the lower bucket) */
+static u64 aavs_sh_member_pref(const struct aavs_sh_ent *e, unsigned int b)
+{
+	return ((u64)aavs_sh_score(e, b) << 16) | (0xffff - b);
 }
 
 /* Largest-remainder quotas summing to AAVS_SH_TAB_SIZE */
@@ -117,16 +139,92 @@ static void aavs_sh_quotas(struct aavs_sh_ent *e, unsigned int cnt,
 	}
 }
 
+/* The member bucket b prefers most among those it has not tried yet */
+static int aavs_sh_next_choice(const struct aavs_sh_ent *e, unsigned int cnt,
+			       unsigned int b, u64 below, u64 *pref)
+{
+	unsigned int i;
+	int best = -1;
+	u64 k;
+
+	for (i = 0; i < cnt; i++) {
+		k = aavs_sh_bucket_pref(e, i, b);
+		if (k < below && (best < 0 || k > *pref)) {
+			best = i;
+			*pref = k;
+		}
+	}
+	return best;
+}
+
+/* The bucket member pos likes least among those it holds */
+static unsigned int aavs_sh_worst_held(const struct aavs_sh_table *t,
+				       const struct aavs_sh_ent *e,
+				       unsigned int pos)
+{
+	unsigned int b, worst = 0;
+	u64 k, worst_k = AAVS_SH_ABOVE_ALL;
+
+	for (b = 0; b < AAVS_SH_TAB_SIZE; b++) {
+		if (t->slot[b] != pos)
+			continue;
+		k = aavs_sh_member_pref(&e[pos], b);
+		if (k < worst_k) {
+			worst = b;
+			worst_k = k;
+		}
+	}
+	return worst;
+}
+
+/* Deferred acceptance, buckets proposing; slots hold positions in e[] */
+static void aavs_sh_match(struct aavs_sh_table *t, struct aavs_sh_ws *w,
+			  unsigned int cnt)
+{
+	struct aavs_sh_ent *e = w->e;
+	unsigned int b, sp = 0, worst;
+	u64 pref = 0;
+	int pos;
+
+	for (b = 0; b < AAVS_SH_TAB_SIZE; b++) {
+		w->below[b] = AAVS_SH_ABOVE_ALL;
+		w->free[sp++] = b;
+	}
+	while (sp) {
+		b = w->free[--sp];
+		pos = aavs_sh_next_choice(e, cnt, b, w->below[b], &pref);
+		/* cannot fail: quotas sum to the table size and a member
+		 * with room never refused anyone
+		 */
+		if (pos < 0)
+			continue;
+		w->below[b] = pref;
+		if (e[pos].held < e[pos].quota) {
+			t->slot[b] = pos;
+			e[pos].held++;
+			continue;
+		}
+		worst = aavs_sh_worst_held(t, e, pos);
+		if (aavs_sh_member_pref(&e[pos], b) >
+		    aavs_sh_member_pref(&e[pos], worst)) {
+			t->slot[worst] = AAVS_SCHED_NONE;
+			w->free[sp++] = worst;
+			t->slot[b] = pos;
+		} else {
+			w->free[sp++] = b;
+		}
+	}
+}
+
 int aavs_sh_build_stable(struct aavs_sh_table *t,
 			 const struct aavs_sched_member *m, unsigned int n,
 			 void *ws)
 {
-	struct aavs_sh_ent *e = ws;
+	struct aavs_sh_ws *w = ws;
+	struct aavs_sh_ent *e = w->e;
 	u16 *order = (u16 *)(e + n);
-	unsigned int i, cnt = 0, filled = 0;
+	unsigned int i, b, cnt = 0, kept = 0;
 	u64 total = 0;
-	unsigned int c;
-	u32 h1, h2;
 
 	if (n > AAVS_SCHED_MAX_MEMBERS)
 		return -EINVAL;
@@ -138,12 +236,9 @@ int aavs_sh_build_stable(struct aavs_sh_table *t,
 
 		if (d->last_weight <= 0)
 			continue;
-		aavs_sh_ident_hash(d, &h1, &h2);
 		e[cnt].idx = order[i];
-		e[cnt].next = 0;
-		e[cnt].add = (u8)h1;
-		e[cnt].mul1 = (u8)(h1 >> 8) | 1;
-		e[cnt].mul2 = (u8)h2 | 1;
+		e[cnt].key = aavs_sh_ident_hash(d);
+		e[cnt].held = 0;
 		total += d->last_weight;
 		cnt++;
 	}
@@ -151,18 +246,13 @@ int aavs_sh_build_stable(struct aavs_sh_table *t,
 		return 0;
 
 	aavs_sh_quotas(e, cnt, m, total);
+	/* only members with a quota take part (at most 256 of them) */
+	for (i = 0; i < cnt; i++)
+		if (e[i].quota)
+			e[kept++] = e[i];
 
-	while (filled < AAVS_SH_TAB_SIZE) {
-		for (i = 0; i < cnt && filled < AAVS_SH_TAB_SIZE; i++) {
-			if (!e[i].quota)
-				continue;
-			do
-				c = aavs_sh_pref(&e[i], e[i].next++);
-			while (t->slot[c] != AAVS_SCHED_NONE);
-			t->slot[c] = e[i].idx;
-			e[i].quota--;
-			filled++;
-		}
-	}
+	aavs_sh_match(t, w, kept);
+	for (b = 0; b < AAVS_SH_TAB_SIZE; b++)
+		t->slot[b] = e[t->slot[b]].idx;
 	return 0;
 }
