@@ -1,0 +1,46 @@
+#!/bin/bash
+# aavs forwards TCP and UDP over IP-in-IP tunnels (ipvsadm -i), IPv4 in
+# IPv4 and IPv6 in IPv6: the DR topology of dr_stock.sh, real servers
+# decapsulating on their fallback tunnel devices.
+#
+#   client ── router ── director (aavs, TUN, rr) ══ rs1, rs2, rs3
+#                                    (tunl0 / ip6tnl0 up, VIP on lo)
+#
+#   expect: every flow answered by a real server straight to the client,
+#           all three used; -Lnc shows Tunnel conns counted per flow.
+. "$LAB/lib.sh"
+. "$LAB/cases/dr_topology.inc"
+
+# Loaded first, so every new namespace gets its tunl0 and ip6tnl0.
+modprobe ipip
+modprobe ip6_tunnel
+dr_topology
+for rs in "${RS_NAMES[@]}"; do
+	on $rs ip link set tunl0 up
+	on $rs ip link set ip6tnl0 up
+	# Inner packets come in on the tunnel, replies leave by eth0.
+	on $rs sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+done
+
+load_aavs
+for vip in $VIP4 "[$VIP6]"; do
+	on director ipvsadm -A -t $vip:80 -s rr
+	on director ipvsadm -A -u $vip:53 -s rr
+	for i in 1 2 3; do
+		case $vip in \[*) rip="[2001:db8:a::1$i]" ;; *) rip=192.0.2.1$i ;; esac
+		on director ipvsadm -a -t $vip:80 -r $rip:80 -i
+		on director ipvsadm -a -u $vip:53 -r $rip:53 -i
+	done
+done
+on director ipvsadm -Ln
+dr_traffic
+
+log "big payloads fit under the tunnel header"
+msg=$(head -c 1400 /dev/zero | tr '\0' y)
+on client netcheck ask tcp $VIP4 80 "$msg" 3 >/dev/null || fail "1400-byte TCP payload over IPIP"
+on client netcheck ask tcp $VIP6 80 "$msg" 3 >/dev/null || fail "1400-byte TCP payload over IP6IP6"
+
+conns=$(on director ipvsadm -Lnc)
+n=$(echo "$conns" | awk '$1 == "TCP" || $1 == "UDP"' | wc -l)
+[ "$n" -ge 126 ] || fail "ipvsadm -Lnc lists $n entries, expected >= 126"
+log "ok"
