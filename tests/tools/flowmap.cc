@@ -39,7 +39,7 @@
 namespace {
 
 constexpr size_t kWindow = 200;
-constexpr int kAnswerMs = 1500;
+constexpr int kAnswerMs = 3000;
 constexpr char kMessage[] = "flowmap";
 
 [[noreturn]] void usage() {
@@ -169,8 +169,8 @@ void step(Flow &f, short revents) {
 }
 
 // Drive the flows until each is answered or refused, or time runs out.
-void wait_all(std::span<Flow> flows) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kAnswerMs);
+void wait_all(std::span<Flow> flows, int ms = kAnswerMs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   for (;;) {
     std::vector<pollfd> pfd;
     std::vector<Flow *> who;
@@ -230,7 +230,8 @@ int hold(std::vector<Flow> &flows, const Addr &dst, const char *gofile) {
     if (send(f.fd, kMessage, sizeof(kMessage) - 1, MSG_NOSIGNAL) > 0)
       f.state = State::Waiting;
   }
-  wait_all(flows);
+  // Lost packets are retransmitted after an RTO: give them time.
+  wait_all(flows, 4 * kAnswerMs);
   for (size_t i = 0; i < flows.size(); i++) {
     close(flows[i].fd);
     std::printf("%s %d %s %s\n", text(flows[i].src).c_str(), flows[i].sport, first[i].c_str(),
