@@ -2,6 +2,7 @@
 #ifndef _AAVS_PERNET_H
 #define _AAVS_PERNET_H
 
+#include <linux/bits.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -12,7 +13,7 @@
 #include "sysctl.h"
 
 #define AAVS_SVC_TAB_BITS 8
-#define AAVS_SVC_TAB_SIZE (1 << AAVS_SVC_TAB_BITS)
+#define AAVS_SVC_TAB_SIZE BIT(AAVS_SVC_TAB_BITS)
 
 /* Everything aavs keeps per network namespace. */
 struct aavs_net {
