@@ -31,6 +31,7 @@
 #include "sched.h"
 #include "service.h"
 #include "xmit.h"
+#include "xmit_route.h"
 
 #define AAVS_FTP_PORT htons(21)
 
@@ -404,4 +405,5 @@ void aavs_hooks_net_exit(struct aavs_net *an)
 {
 	nf_unregister_net_hooks(an->net, aavs_hook_ops,
 				ARRAY_SIZE(aavs_hook_ops));
+	aavs_route_flush_net(an->net);
 }

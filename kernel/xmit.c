@@ -28,55 +28,7 @@
 
 #include "conn.h"
 #include "xmit.h"
-
-struct aavs_route {
-	struct dst_entry *dst;
-	union nf_inet_addr saddr;	/* only when asked for */
-	bool local;			/* the address is this host's */
-};
-
-/*
- * KNOWN_NH: the real server's address is the next hop even on a connected
- * route; otherwise neighbour resolution would ask for the packet's own
- * destination, the VIP, which real servers never answer for (DR).
- */
-static int aavs_route(struct net *net, u16 af, const union nf_inet_addr *daddr,
-		      bool want_saddr, struct aavs_route *r)
-{
-	if (af == AF_INET6) {
-		struct flowi6 fl6 = {
-			.daddr = daddr->in6,
-			.flowi6_flags = FLOWI_FLAG_KNOWN_NH,
-		};
-		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
-
-		if (dst->error) {
-			dst_release(dst);
-			return -EHOSTUNREACH;
-		}
-		r->dst = dst;
-		r->local = dst->dev->flags & IFF_LOOPBACK;
-		if (want_saddr &&
-		    ipv6_dev_get_saddr(net, dst->dev, &daddr->in6, 0,
-				       &r->saddr.in6)) {
-			dst_release(dst);
-			return -EADDRNOTAVAIL;
-		}
-	} else {
-		struct flowi4 fl4 = {
-			.daddr = daddr->ip,
-			.flowi4_flags = FLOWI_FLAG_KNOWN_NH,
-		};
-		struct rtable *rt = ip_route_output_key(net, &fl4);
-
-		if (IS_ERR(rt))
-			return PTR_ERR(rt);
-		r->dst = &rt->dst;
-		r->local = rt->rt_flags & RTCF_LOCAL;
-		r->saddr.ip = fl4.saddr;
-	}
-	return 0;
-}
+#include "xmit_route.h"
 
 /* Too big for the path: answer as a router would and say so. */
 static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
@@ -114,7 +66,7 @@ static void aavs_prepare_out(struct sk_buff *skb, struct dst_entry *dst)
 	skb_clear_tstamp(skb);
 	aavs_untrack(skb);
 	skb_dst_drop(skb);
-	skb_dst_set(skb, dst);
+	skb_dst_set_noref(skb, dst);
 }
 
 static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
@@ -130,17 +82,13 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 	struct aavs_route r;
 
 	if (cp->daf != iph->af ||
-	    aavs_route(net, cp->daf, &cp->daddr, false, &r))
+	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
-	if (r.local) {
-		/* The real server is this host: deliver here. */
-		dst_release(r.dst);
+	/* The real server is this host: deliver here. */
+	if (r.local)
 		return NF_ACCEPT;
-	}
-	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
-		dst_release(r.dst);
+	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)))
 		return NF_DROP;
-	}
 	aavs_prepare_out(skb, r.dst);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
@@ -172,19 +120,17 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	u8 tos, ttl;
 	__be16 df;
 
-	if (aavs_route(net, cp->daf, &cp->daddr, true, &r))
+	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
-	if (r.local) {
-		dst_release(r.dst);
+	if (r.local)
 		return NF_ACCEPT;
-	}
 	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
-		goto drop;
+		return NF_DROP;
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
 	if (iptunnel_handle_offloads(skb, cp->daf == AF_INET6 ?
 				     SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4))
-		goto drop;
+		return NF_DROP;
 	skb_set_inner_ipproto(skb, inner);
 
 	aavs_prepare_out(skb, r.dst);
@@ -218,9 +164,6 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		ip_local_out(net, NULL, skb);
 	}
 	return NF_STOLEN;
-drop:
-	dst_release(r.dst);
-	return NF_DROP;
 }
 
 static unsigned int aavs_l4_hdrlen(u8 protocol)
@@ -320,14 +263,12 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 	struct aavs_route r;
 
 	if (cp->daf != iph->af ||
-	    aavs_route(net, cp->daf, &cp->daddr, false, &r))
+	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
 	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
-		dst_release(r.dst);
+	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport))
 		return NF_DROP;
-	}
 	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
 	aavs_prepare_out(skb, r.dst);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,

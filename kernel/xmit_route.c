@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routes to real servers, cached per CPU.
+ *
+ * A DR route must name the real server as next hop (FLOWI_FLAG_KNOWN_NH),
+ * which makes the FIB hand out a fresh, uncached dst on every lookup: far
+ * too slow per packet.  Each CPU keeps a small direct-mapped cache keyed by
+ * (namespace, address); dst_check() drops entries the routing code has
+ * invalidated (route or device changes), so a hit is always current.
+ */
+#include <linux/jhash.h>
+#include <linux/percpu.h>
+#include <net/addrconf.h>
+#include <net/dst.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_route.h>
+#include <net/netns/hash.h>
+#include <net/route.h>
+
+#include "xmit_route.h"
+
+#define AAVS_ROUTE_SLOTS 64
+
+struct aavs_route_slot {
+	struct dst_entry *dst;		/* holds a reference; xchg() only */
+	const struct net *net;
+	union nf_inet_addr daddr;
+	union nf_inet_addr saddr;
+	u32 cookie;			/* IPv6 route validity */
+	u16 af;
+	bool local;
+};
+
+static DEFINE_PER_CPU(struct aavs_route_slot[AAVS_ROUTE_SLOTS],
+		      aavs_route_cache);
+
+/*
+ * KNOWN_NH: the real server's address is the next hop even on a connected
+ * route; otherwise neighbour resolution would ask for the packet's own
+ * destination, the VIP, which real servers never answer for (DR).
+ */
+static int aavs_route_lookup(struct net *net, u16 af,
+			     const union nf_inet_addr *daddr,
+			     struct aavs_route_slot *s)
+{
+	if (af == AF_INET6) {
+		struct flowi6 fl6 = {
+			.daddr = daddr->in6,
+			.flowi6_flags = FLOWI_FLAG_KNOWN_NH,
+		};
+		struct dst_entry *dst = ip6_route_output(net, NULL, &fl6);
+
+		if (dst->error) {
+			dst_release(dst);
+			return -EHOSTUNREACH;
+		}
+		s->local = dst->dev->flags & IFF_LOOPBACK;
+		if (ipv6_dev_get_saddr(net, dst->dev, &daddr->in6, 0,
+				       &s->saddr.in6)) {
+			dst_release(dst);
+			return -EADDRNOTAVAIL;
+		}
+		s->cookie = rt6_get_cookie(dst_rt6_info(dst));
+		s->dst = dst;
+	} else {
+		struct flowi4 fl4 = {
+			.daddr = daddr->ip,
+			.flowi4_flags = FLOWI_FLAG_KNOWN_NH,
+		};
+		struct rtable *rt = ip_route_output_key(net, &fl4);
+
+		if (IS_ERR(rt))
+			return PTR_ERR(rt);
+		s->local = rt->rt_flags & RTCF_LOCAL;
+		memset(&s->saddr, 0, sizeof(s->saddr));
+		s->saddr.ip = fl4.saddr;
+		s->cookie = 0;
+		s->dst = &rt->dst;
+	}
+	return 0;
+}
+
+static bool aavs_slot_matches(const struct aavs_route_slot *s,
+			      const struct net *net, u16 af,
+			      const union nf_inet_addr *daddr)
+{
+	if (s->net != net || s->af != af)
+		return false;
+	if (af == AF_INET6)
+		return ipv6_addr_equal(&s->daddr.in6, &daddr->in6);
+	return s->daddr.ip == daddr->ip;
+}
+
+int aavs_route_get(struct net *net, u16 af, const union nf_inet_addr *daddr,
+		   struct aavs_route *r)
+{
+	struct aavs_route_slot *s, fresh;
+	struct dst_entry *dst, *old;
+	u32 h;
+	int ret = 0;
+
+	h = af == AF_INET6 ? jhash2((const u32 *)daddr->all, 4, 0) :
+			     jhash_1word((__force u32)daddr->ip, 0);
+	h = (h ^ net_hash_mix(net)) % AAVS_ROUTE_SLOTS;
+
+	local_bh_disable();
+	s = &this_cpu_ptr(aavs_route_cache)[h];
+	dst = READ_ONCE(s->dst);
+	if (dst && aavs_slot_matches(s, net, af, daddr) &&
+	    dst_check(dst, s->cookie))
+		goto hit;
+
+	ret = aavs_route_lookup(net, af, daddr, &fresh);
+	if (ret)
+		goto out;
+	/* Invalidate first: a concurrent flush must never pair old keys. */
+	old = xchg(&s->dst, NULL);
+	dst_release(old);
+	s->net = net;
+	s->af = af;
+	s->daddr = *daddr;
+	s->saddr = fresh.saddr;
+	s->cookie = fresh.cookie;
+	s->local = fresh.local;
+	dst = fresh.dst;
+	WRITE_ONCE(s->dst, dst);
+hit:
+	/* Released references are freed after RCU: borrowing is safe. */
+	r->dst = dst;
+	r->saddr = s->saddr;
+	r->local = s->local;
+out:
+	local_bh_enable();
+	return ret;
+}
+
+void aavs_route_flush_net(struct net *net)
+{
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		struct aavs_route_slot *s = per_cpu(aavs_route_cache, cpu);
+
+		for (i = 0; i < AAVS_ROUTE_SLOTS; i++) {
+			if (READ_ONCE(s[i].net) != net)
+				continue;
+			dst_release(xchg(&s[i].dst, NULL));
+		}
+	}
+}
