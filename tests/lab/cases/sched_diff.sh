@@ -133,7 +133,7 @@ for spec in "${SVCS[@]}"; do
 	[ "$answered" -gt $((total / 2)) ] || { bad=1; log "  too few answered"; }
 	if [ "$diff" -ne 0 ]; then
 		bad=1
-		paste -d' ' "$s" "$a" | awk '$3 != $6 {print "  stock", $1, $2, $3, "aavs", $6}' | head -5
+		paste -d' ' "$s" "$a" | awk '$3 != $6 && n++ < 5 {print "  stock", $1, $2, $3, "aavs", $6}'
 	fi
 done
 [ $bad = 0 ] || fail "aavs and stock ip_vs disagree (see above)"
