@@ -82,6 +82,8 @@ done
 cp "$top/tests/lab/init" "$root/init"
 chmod 0755 "$root/init"
 cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$root/lab/"
+# The cluster cases' configuration templates (bird).
+cp -r "$top/tests/lab/cluster" "$root/lab/"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"
