@@ -49,7 +49,7 @@ std::uint16_t get_be16(const nlattr* attr) {
 std::string get_string(const nlattr* attr) {
   const auto* data = static_cast<const char*>(nla_data(attr));
   const auto len = static_cast<std::size_t>(nla_len(attr));
-  return std::string(data, strnlen(data, len));
+  return {data, strnlen(data, len)};
 }
 
 Address get_address(const nlattr* attr, std::uint16_t family) {
@@ -72,9 +72,15 @@ std::array<nlattr*, N> parse_nested(nlattr* nest, int maxtype) {
   return tb;
 }
 
-void put_u8(nl_msg* msg, int type, std::uint8_t v) { check_put(nla_put_u8(msg, type, v)); }
-void put_u16(nl_msg* msg, int type, std::uint16_t v) { check_put(nla_put_u16(msg, type, v)); }
-void put_u32(nl_msg* msg, int type, std::uint32_t v) { check_put(nla_put_u32(msg, type, v)); }
+void put_u8(nl_msg* msg, int type, std::uint8_t v) {
+  check_put(nla_put_u8(msg, type, v));
+}
+void put_u16(nl_msg* msg, int type, std::uint16_t v) {
+  check_put(nla_put_u16(msg, type, v));
+}
+void put_u32(nl_msg* msg, int type, std::uint32_t v) {
+  check_put(nla_put_u32(msg, type, v));
+}
 void put_string(nl_msg* msg, int type, const std::string& s) {
   check_put(nla_put_string(msg, type, s.c_str()));
 }
@@ -191,9 +197,9 @@ Service decode_service(nlattr* nest) {
       tb[IPVS_SVC_ATTR_FWMARK] != nullptr ||
       (tb[IPVS_SVC_ATTR_PROTOCOL] != nullptr && tb[IPVS_SVC_ATTR_ADDR] != nullptr &&
        tb[IPVS_SVC_ATTR_PORT] != nullptr);
-  if (tb[IPVS_SVC_ATTR_AF] == nullptr || !has_identity ||
-      tb[IPVS_SVC_ATTR_SCHED_NAME] == nullptr || tb[IPVS_SVC_ATTR_NETMASK] == nullptr ||
-      tb[IPVS_SVC_ATTR_TIMEOUT] == nullptr || tb[IPVS_SVC_ATTR_FLAGS] == nullptr ||
+  if (tb[IPVS_SVC_ATTR_AF] == nullptr || !has_identity || tb[IPVS_SVC_ATTR_SCHED_NAME] == nullptr ||
+      tb[IPVS_SVC_ATTR_NETMASK] == nullptr || tb[IPVS_SVC_ATTR_TIMEOUT] == nullptr ||
+      tb[IPVS_SVC_ATTR_FLAGS] == nullptr ||
       nla_len(tb[IPVS_SVC_ATTR_FLAGS]) != sizeof(ip_vs_flags)) {
     invalid("service attributes");
   }
@@ -232,10 +238,10 @@ Service decode_service(nlattr* nest) {
 
 Destination decode_destination(nlattr* nest, std::uint16_t service_af) {
   auto tb = parse_nested<IPVS_DEST_ATTR_MAX + 1>(nest, IPVS_DEST_ATTR_MAX);
-  for (int required : {IPVS_DEST_ATTR_ADDR, IPVS_DEST_ATTR_PORT, IPVS_DEST_ATTR_FWD_METHOD,
-                       IPVS_DEST_ATTR_WEIGHT, IPVS_DEST_ATTR_U_THRESH, IPVS_DEST_ATTR_L_THRESH,
-                       IPVS_DEST_ATTR_ACTIVE_CONNS, IPVS_DEST_ATTR_INACT_CONNS,
-                       IPVS_DEST_ATTR_PERSIST_CONNS}) {
+  for (int required :
+       {IPVS_DEST_ATTR_ADDR, IPVS_DEST_ATTR_PORT, IPVS_DEST_ATTR_FWD_METHOD, IPVS_DEST_ATTR_WEIGHT,
+        IPVS_DEST_ATTR_U_THRESH, IPVS_DEST_ATTR_L_THRESH, IPVS_DEST_ATTR_ACTIVE_CONNS,
+        IPVS_DEST_ATTR_INACT_CONNS, IPVS_DEST_ATTR_PERSIST_CONNS}) {
     if (tb[required] == nullptr) {
       invalid("destination attributes");
     }
@@ -247,8 +253,8 @@ Destination decode_destination(nlattr* nest, std::uint16_t service_af) {
   }
   dest.addr = get_address(tb[IPVS_DEST_ATTR_ADDR], dest.af);
   dest.port = get_be16(tb[IPVS_DEST_ATTR_PORT]);
-  dest.fwd_method = static_cast<std::uint32_t>(get_uint(tb[IPVS_DEST_ATTR_FWD_METHOD])) &
-                    IP_VS_CONN_F_FWD_MASK;
+  dest.fwd_method =
+      static_cast<std::uint32_t>(get_uint(tb[IPVS_DEST_ATTR_FWD_METHOD])) & IP_VS_CONN_F_FWD_MASK;
   dest.weight = static_cast<std::int32_t>(get_uint(tb[IPVS_DEST_ATTR_WEIGHT]));
   dest.u_threshold = static_cast<std::uint32_t>(get_uint(tb[IPVS_DEST_ATTR_U_THRESH]));
   dest.l_threshold = static_cast<std::uint32_t>(get_uint(tb[IPVS_DEST_ATTR_L_THRESH]));

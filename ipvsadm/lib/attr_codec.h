@@ -27,8 +27,8 @@ void put_daemon(nl_msg* msg, const Daemon& daemon, bool with_options);
 void put_timeouts(nl_msg* msg, const Timeouts& timeouts);
 
 // Top-level attributes of a generic-netlink IPVS message (cmd and info attributes share ids).
-inline constexpr int kMaxTopAttr = IPVS_CMD_ATTR_MAX > IPVS_INFO_ATTR_MAX ? IPVS_CMD_ATTR_MAX
-                                                                          : IPVS_INFO_ATTR_MAX;
+inline constexpr int kMaxTopAttr =
+    IPVS_CMD_ATTR_MAX > IPVS_INFO_ATTR_MAX ? IPVS_CMD_ATTR_MAX : IPVS_INFO_ATTR_MAX;
 using TopAttrs = std::array<nlattr*, kMaxTopAttr + 1>;
 
 // Readers throw std::system_error(EINVAL) when a mandatory attribute is missing or malformed,

@@ -158,9 +158,8 @@ Service Client::service(const Service& key) {
   auto msg = request(IPVS_CMD_GET_SERVICE, false);
   put_service(msg.get(), key, ServiceNest::kFull);
   std::optional<Service> found;
-  transact(msg.get(), [&](nlmsghdr* hdr) {
-    found = decode_service(parse_top(hdr)[IPVS_CMD_ATTR_SERVICE]);
-  });
+  transact(msg.get(),
+           [&](nlmsghdr* hdr) { found = decode_service(parse_top(hdr)[IPVS_CMD_ATTR_SERVICE]); });
   if (!found) {
     fail(ESRCH, "GET_SERVICE");
   }

@@ -3,7 +3,7 @@
 namespace aavs::ipvs {
 
 namespace {
-const Stats kNoStats{};
+constexpr Stats kNoStats{};
 }
 
 const Stats& Service::best_stats() const {

@@ -45,7 +45,7 @@ struct Service {
 
 struct Destination {
   Address addr;
-  std::uint16_t port = 0;  // host byte order
+  std::uint16_t port = 0;        // host byte order
   std::uint32_t fwd_method = 3;  // IP_VS_CONN_F_DROUTE
   std::int32_t weight = 1;
   std::uint32_t u_threshold = 0;
@@ -54,9 +54,9 @@ struct Destination {
   std::uint32_t inact_conns = 0;
   std::uint32_t persist_conns = 0;
   std::uint16_t af = AF_INET;
-  std::uint8_t tun_type = 0;      // IP_VS_CONN_F_TUNNEL_TYPE_*
-  std::uint16_t tun_port = 0;     // host byte order
-  std::uint16_t tun_flags = 0;    // IP_VS_TUNNEL_ENCAP_FLAG_*
+  std::uint8_t tun_type = 0;    // IP_VS_CONN_F_TUNNEL_TYPE_*
+  std::uint16_t tun_port = 0;   // host byte order
+  std::uint16_t tun_flags = 0;  // IP_VS_TUNNEL_ENCAP_FLAG_*
   std::optional<Stats> stats;
   std::optional<Stats> stats64;
 

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <popt.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -75,9 +76,18 @@ class Parser {
     program_ = args_.empty() ? std::string("ipvsadm") : args_[0];
   }
 
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  ~Parser() { release_arg(); }
+
   ParseResult run();
 
  private:
+  // popt hands every string argument over as a strdup'ed copy: ours to free.
+  void release_arg() {
+    std::free(optarg_);
+    optarg_ = nullptr;
+  }
   const char* arg() const { return optarg_ != nullptr ? optarg_ : ""; }
   void set_option(Opt opt);
   void set_command(int c);
@@ -120,8 +130,7 @@ ParseResult Parser::run() {
       {"sctp-service", '\0', POPT_ARG_STRING, &optarg_, kTagSctpService, nullptr, nullptr},
       {"fwmark-service", 'f', POPT_ARG_STRING, &optarg_, 'f', nullptr, nullptr},
       {"scheduler", 's', POPT_ARG_STRING, &optarg_, 's', nullptr, nullptr},
-      {"persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &optarg_, 'p', nullptr,
-       nullptr},
+      {"persistent", 'p', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &optarg_, 'p', nullptr, nullptr},
       {"netmask", 'M', POPT_ARG_STRING, &optarg_, 'M', nullptr, nullptr},
       {"real-server", 'r', POPT_ARG_STRING, &optarg_, 'r', nullptr, nullptr},
       {"masquerading", 'm', POPT_ARG_NONE, nullptr, 'm', nullptr, nullptr},
@@ -165,8 +174,8 @@ ParseResult Parser::run() {
   cmd_.dest.fwd_method = IP_VS_CONN_F_DROUTE;
   cmd_.daemon.mcast_ifn = "eth0";
 
-  ctx_.reset(poptGetContext(program_.c_str(), static_cast<int>(args_.size()), argv_.data(),
-                            table, 0));
+  ctx_.reset(
+      poptGetContext(program_.c_str(), static_cast<int>(args_.size()), argv_.data(), table, 0));
   try {
     // The command must come first.
     const int first = poptGetNextOpt(ctx_.get());
@@ -174,6 +183,7 @@ ParseResult Parser::run() {
       return try_help();
     }
     set_command(first);
+    release_arg();
     if (first == 'h') {
       return Exit{0, usage_text(program_), {}};
     }
@@ -183,9 +193,11 @@ ParseResult Parser::run() {
     int c = 0;
     while ((c = poptGetNextOpt(ctx_.get())) >= 0) {
       handle_option(c);
+      release_arg();
     }
     if (c < -1) {
-      return Exit{255, {},
+      return Exit{255,
+                  {},
                   strprintf("%s: %s\n", poptBadOption(ctx_.get(), POPT_BADOPTION_NOALIAS),
                             poptStrerror(c))};
     }
@@ -306,9 +318,7 @@ void Parser::handle_option(int c) {
     case 'u':
     case kTagSctpService:
       set_option(Opt::kService);
-      parse_service(Opt::kService, c == 't'   ? IPPROTO_TCP
-                                   : c == 'u' ? IPPROTO_UDP
-                                              : IPPROTO_SCTP);
+      parse_service(Opt::kService, c == 't' ? IPPROTO_TCP : c == 'u' ? IPPROTO_UDP : IPPROTO_SCTP);
       break;
     case 'f': {
       set_option(Opt::kService);
@@ -443,8 +453,8 @@ void Parser::handle_option(int c) {
     }
     case kTagMcastPort:
       set_option(Opt::kMcastPort);
-      cmd_.daemon.mcast_port =
-          static_cast<std::uint16_t>(number_or_fail(arg(), 1, 65535, "illegal mcast-port specified"));
+      cmd_.daemon.mcast_port = static_cast<std::uint16_t>(
+          number_or_fail(arg(), 1, 65535, "illegal mcast-port specified"));
       break;
     case kTagMcastTtl:
       set_option(Opt::kMcastTtl);
@@ -475,8 +485,8 @@ void Parser::handle_option(int c) {
     }
     case kTagTunPort:
       set_option(Opt::kTunPort);
-      dest.tun_port =
-          static_cast<std::uint16_t>(number_or_fail(arg(), 1, 65535, "illegal tunnel port specified"));
+      dest.tun_port = static_cast<std::uint16_t>(
+          number_or_fail(arg(), 1, 65535, "illegal tunnel port specified"));
       break;
     case kTagTunNoCsum:
       set_option(Opt::kTunNoCsum);

@@ -73,8 +73,8 @@ std::optional<std::string> conn_listing_text(std::string_view proc_text,
     out += strprintf("pro expire %-11s %-18s %-18s %-18s %-16s %s\n", "state", "source", "virtual",
                      "destination", "pe name", "pe_data");
   } else {
-    out += strprintf("pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual",
-                     "destination");
+    out +=
+        strprintf("pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual", "destination");
   }
   while (std::getline(in, line)) {
     std::istringstream row(line);
@@ -112,9 +112,9 @@ std::optional<std::string> conn_listing_text(std::string_view proc_text,
     const std::string expire =
         strprintf("%02d:%02d", static_cast<int>(expires / 60), static_cast<int>(expires % 60));
     if (options.persistent_conn && f.size() >= 11) {
-      out += strprintf("%-3s %-6s %-11s %-18s %-18s %-16s %-18s %s\n", f[0].c_str(),
-                       expire.c_str(), f[7].c_str(), src.c_str(), virt.c_str(), dst.c_str(),
-                       f[9].c_str(), f[10].c_str());
+      out += strprintf("%-3s %-6s %-11s %-18s %-18s %-16s %-18s %s\n", f[0].c_str(), expire.c_str(),
+                       f[7].c_str(), src.c_str(), virt.c_str(), dst.c_str(), f[9].c_str(),
+                       f[10].c_str());
     } else {
       out += strprintf("%-3s %-6s %-11s %-18s %-18s %s\n", f[0].c_str(), expire.c_str(),
                        f[7].c_str(), src.c_str(), virt.c_str(), dst.c_str());

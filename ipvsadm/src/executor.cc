@@ -45,10 +45,8 @@ ListStyle list_style(const OptionSet& o) {
   return style;
 }
 
-std::vector<ipvs::Destination> dests_of(ipvs::IpvsApi& api, const ipvs::Service& svc,
-                                        bool sort) {
-  auto dests =
-      guarded(Operation::kGetDests, kListFailed, [&] { return api.destinations(svc); });
+std::vector<ipvs::Destination> dests_of(ipvs::IpvsApi& api, const ipvs::Service& svc, bool sort) {
+  auto dests = guarded(Operation::kGetDests, kListFailed, [&] { return api.destinations(svc); });
   if (sort) {
     sort_destinations(dests);
   }

@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -14,12 +15,8 @@ namespace aavs::ipvsadm {
 namespace {
 
 bool all_digits(const std::string& s) {
-  for (const char c : s) {
-    if (std::isdigit(static_cast<unsigned char>(c)) == 0) {
-      return false;
-    }
-  }
-  return true;
+  return std::ranges::all_of(
+      s, [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
 }
 
 // inet_aton (which accepts "10.1" and hex forms, unlike inet_pton), then an IPv4 host lookup.

@@ -132,8 +132,8 @@ std::string service_details(const ipvs::Service& svc) {
 // 1.31 reads a destination's 64-bit counters through a 32-bit accessor: only bytes survive.
 ipvs::Stats dest_stats(const ipvs::Destination& d) {
   ipvs::Stats s = d.best_stats();
-  for (std::uint64_t* field : {&s.conns, &s.inpkts, &s.outpkts, &s.cps, &s.inpps, &s.outpps,
-                               &s.inbps, &s.outbps}) {
+  for (std::uint64_t* field :
+       {&s.conns, &s.inpkts, &s.outpkts, &s.cps, &s.inpps, &s.outpps, &s.inbps, &s.outbps}) {
     *field &= 0xffffffffULL;
   }
   return s;
@@ -159,11 +159,13 @@ std::string save_service_ref(const ipvs::Service& svc, bool numeric) {
   return std::string(opt) + " " + addrport(svc.addr, svc.port, svc.protocol, numeric);
 }
 
-int compare_int(std::uint32_t a, std::uint32_t b) { return static_cast<int>(a - b); }
+int compare_int(std::uint32_t a, std::uint32_t b) {
+  return static_cast<int>(a - b);
+}
 
 int compare_address(const ipvs::Address& a, const ipvs::Address& b) {
-  const int words = a.is_v6() ? 4 : 1;
-  for (int i = 0; i < words; ++i) {
+  const std::size_t words = a.is_v6() ? 4 : 1;
+  for (std::size_t i = 0; i < words; ++i) {
     std::uint32_t wa = 0;
     std::uint32_t wb = 0;
     std::memcpy(&wa, a.bytes.data() + 4 * i, 4);
@@ -206,6 +208,9 @@ int compare_dests(const void* l, const void* r) {
 // permute. glibc's qsort is used on purpose: 1.31's comparators are not a strict weak order.
 template <typename T>
 void qsort_like(std::vector<T>& items, int (*cmp)(const void*, const void*)) {
+  if (items.size() < 2) {
+    return;  // also keeps a null data() away from qsort
+  }
   std::vector<const T*> ptrs;
   ptrs.reserve(items.size());
   for (const auto& item : items) {
@@ -315,9 +320,8 @@ std::string service_text(const ipvs::Service& svc, const std::vector<ipvs::Desti
                          d.active_conns, d.inact_conns);
         break;
       case ListFormat::kPersistentConn:
-        out += strprintf("  -> %-28s %-9u %-11u %-10u %-10u\n", n,
-                         static_cast<unsigned>(d.weight), d.persist_conns, d.active_conns,
-                         d.inact_conns);
+        out += strprintf("  -> %-28s %-9u %-11u %-10u %-10u\n", n, static_cast<unsigned>(d.weight),
+                         d.persist_conns, d.active_conns, d.inact_conns);
         break;
       case ListFormat::kTunInfo:
         out += strprintf("  -> %-28s %-7s %-13s %-6d %-10u %-10u\n", n, forward_text(d.fwd_method),
@@ -362,7 +366,8 @@ std::string save_text(const ipvs::Service& svc, const std::vector<ipvs::Destinat
     if ((d.fwd_method & IP_VS_CONN_F_FWD_MASK) == IP_VS_CONN_F_TUNNEL) {
       switch (d.tun_type) {
         case IP_VS_CONN_F_TUNNEL_TYPE_GUE:
-          out += strprintf(" --tun-type gue --tun-port %d %s", d.tun_port, csum_option(d.tun_flags));
+          out +=
+              strprintf(" --tun-type gue --tun-port %d %s", d.tun_port, csum_option(d.tun_flags));
           break;
         case IP_VS_CONN_F_TUNNEL_TYPE_GRE:
           out += std::string(" --tun-type gre ") + csum_option(d.tun_flags);

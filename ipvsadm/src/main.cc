@@ -66,8 +66,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "Can't initialize ipvs: %s\n"
                  "Are you sure that IP Virtual Server is built in the kernel or as module?\n",
-                 aavs::ipvsadm::kernel_error_text(aavs::ipvsadm::Operation::kInit,
-                                                  e.code().value())
+                 aavs::ipvsadm::kernel_error_text(aavs::ipvsadm::Operation::kInit, e.code().value())
                      .c_str());
     return 2;
   }

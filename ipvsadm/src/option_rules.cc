@@ -100,13 +100,40 @@ constexpr const char* kCommandNames[] = {
 };
 
 constexpr const char* kOptionNames[] = {
-    "numeric",     "connection",      "service-address", "scheduler",   "persistent",
-    "netmask",     "real-server",     "forwarding-method", "weight",    "u-threshold",
-    "l-threshold", "mcast-interface", "timeout",         "daemon",      "stats",
-    "rate",        "thresholds",      "persistent-conn", "nosort",      "syncid",
-    "exact",       "ops",             "pe",              "sched-flags", "mcast-group",
-    "mcast-port",  "mcast-ttl",       "sync-maxlen",     "tun-info",    "tun-type",
-    "tun-port",    "tun-nocsum",      "tun-csum",        "tun-remcsum",
+    "numeric",
+    "connection",
+    "service-address",
+    "scheduler",
+    "persistent",
+    "netmask",
+    "real-server",
+    "forwarding-method",
+    "weight",
+    "u-threshold",
+    "l-threshold",
+    "mcast-interface",
+    "timeout",
+    "daemon",
+    "stats",
+    "rate",
+    "thresholds",
+    "persistent-conn",
+    "nosort",
+    "syncid",
+    "exact",
+    "ops",
+    "pe",
+    "sched-flags",
+    "mcast-group",
+    "mcast-port",
+    "mcast-ttl",
+    "sync-maxlen",
+    "tun-info",
+    "tun-type",
+    "tun-port",
+    "tun-nocsum",
+    "tun-csum",
+    "tun-remcsum",
 };
 static_assert(std::size(kOptionNames) == kOptCount);
 
@@ -117,9 +144,13 @@ constexpr const char* kTunnelNames[] = {"ipip", "gue", "gre"};
 
 }  // namespace
 
-const char* command_name(CommandKind kind) { return kCommandNames[static_cast<std::size_t>(kind)]; }
+const char* command_name(CommandKind kind) {
+  return kCommandNames[static_cast<std::size_t>(kind)];
+}
 
-const char* option_name(Opt opt) { return kOptionNames[static_cast<std::size_t>(opt)]; }
+const char* option_name(Opt opt) {
+  return kOptionNames[static_cast<std::size_t>(opt)];
+}
 
 std::optional<std::string> check_command_options(CommandKind kind, const OptionSet& options) {
   std::optional<Opt> first_exclusive;

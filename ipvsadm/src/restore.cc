@@ -41,7 +41,7 @@ std::vector<RestoreLine> restore_lines(std::string_view input, const std::string
 }
 
 std::variant<std::vector<RestoreStep>, Exit> parse_restore(std::string_view input,
-                                                          const std::string& program) {
+                                                           const std::string& program) {
   std::vector<RestoreStep> steps;
   for (auto& line : restore_lines(input, program)) {
     ParseResult parsed = parse_command_line(line.args);

@@ -28,6 +28,6 @@ struct RestoreStep {
 // Every line parsed, or the first bad line's Exit: its 1.31 message prefixed with
 // "line N: ", and 1.31's exit status for that message.
 std::variant<std::vector<RestoreStep>, Exit> parse_restore(std::string_view input,
-                                                          const std::string& program);
+                                                           const std::string& program);
 
 }  // namespace aavs::ipvsadm

@@ -65,7 +65,7 @@ std::string sched_flags_text(const std::string& scheduler, std::uint32_t flags) 
     out += name;
   };
   if (scheduler == "sh" || scheduler == "mh") {
-    const std::string prefix = scheduler;
+    const std::string& prefix = scheduler;
     if ((flags & IP_VS_SVC_F_SCHED1) != 0) {
       add((prefix + "-fallback").c_str());
     }

@@ -19,7 +19,9 @@ MessagePtr message(int cmd) {
   return msg;
 }
 
-nlattr* nested(nl_msg* msg, int type) { return parse_top(nlmsg_hdr(msg))[type]; }
+nlattr* nested(nl_msg* msg, int type) {
+  return parse_top(nlmsg_hdr(msg))[type];
+}
 
 TEST(AttrCodec, ServiceWireFormat) {
   Service s;
@@ -35,9 +37,9 @@ TEST(AttrCodec, ServiceWireFormat) {
   put_service(msg.get(), s, ServiceNest::kFull);
 
   nlattr* tb[IPVS_SVC_ATTR_MAX + 1] = {};
-  ASSERT_EQ(nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_SERVICE),
-                             nullptr),
-            0);
+  ASSERT_EQ(
+      nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_SERVICE), nullptr),
+      0);
   ASSERT_NE(tb[IPVS_SVC_ATTR_PORT], nullptr);
   const auto* port = static_cast<const std::uint8_t*>(nla_data(tb[IPVS_SVC_ATTR_PORT]));
   EXPECT_EQ(port[0], 0x00);  // network order
@@ -71,9 +73,9 @@ TEST(AttrCodec, FwmarkServiceHasNoAddress) {
   auto msg = message(IPVS_CMD_NEW_SERVICE);
   put_service(msg.get(), s, ServiceNest::kFull);
   nlattr* tb[IPVS_SVC_ATTR_MAX + 1] = {};
-  ASSERT_EQ(nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_SERVICE),
-                             nullptr),
-            0);
+  ASSERT_EQ(
+      nla_parse_nested(tb, IPVS_SVC_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_SERVICE), nullptr),
+      0);
   EXPECT_EQ(tb[IPVS_SVC_ATTR_ADDR], nullptr);
   EXPECT_EQ(nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]), 7U);
   EXPECT_EQ(nla_get_u32(tb[IPVS_SVC_ATTR_NETMASK]), 128U);  // prefix, host order
@@ -164,9 +166,9 @@ TEST(AttrCodec, DaemonOptionalFieldsOnlyWhenSet) {
   auto msg = message(IPVS_CMD_NEW_DAEMON);
   put_daemon(msg.get(), d, true);
   nlattr* tb[IPVS_DAEMON_ATTR_MAX + 1] = {};
-  ASSERT_EQ(nla_parse_nested(tb, IPVS_DAEMON_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_DAEMON),
-                             nullptr),
-            0);
+  ASSERT_EQ(
+      nla_parse_nested(tb, IPVS_DAEMON_ATTR_MAX, nested(msg.get(), IPVS_CMD_ATTR_DAEMON), nullptr),
+      0);
   EXPECT_EQ(tb[IPVS_DAEMON_ATTR_MCAST_PORT], nullptr);
   EXPECT_EQ(tb[IPVS_DAEMON_ATTR_MCAST_GROUP], nullptr);
   ASSERT_NE(tb[IPVS_DAEMON_ATTR_MCAST_GROUP6], nullptr);

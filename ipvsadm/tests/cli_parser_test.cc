@@ -126,8 +126,8 @@ TEST(CliParser, SetAndDaemons) {
   Command c = ok({"--set", "10", "20", "30"});
   EXPECT_EQ(c.timeouts, (ipvs::Timeouts{10, 20, 30}));
   EXPECT_EQ(bad({"--set", "1", "x"}).err, "--set option requires 3 timeout values\n");
-  c = ok({"--start-daemon", "backup", "--mcast-interface", "lo", "--syncid", "7",
-          "--mcast-group", "ff02::1234"});
+  c = ok({"--start-daemon", "backup", "--mcast-interface", "lo", "--syncid", "7", "--mcast-group",
+          "ff02::1234"});
   EXPECT_EQ(c.daemon.state, static_cast<std::uint32_t>(IP_VS_STATE_BACKUP));
   EXPECT_EQ(c.daemon.syncid, 7U);
   ASSERT_TRUE(c.daemon.mcast_group);
@@ -143,7 +143,8 @@ TEST(CliParser, HelpAndVersion) {
   EXPECT_EQ(std::get<Exit>(r).status, 0);
   EXPECT_EQ(std::get<Exit>(r).out.size(), 4645U);
   r = parse({"-v"});
-  EXPECT_EQ(std::get<Exit>(r).out, "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n");
+  EXPECT_EQ(std::get<Exit>(r).out,
+            "ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)\n");
 }
 
 }  // namespace

@@ -10,7 +10,9 @@ namespace aavs::ipvs::testing {
 
 namespace {
 
-[[noreturn]] void fail(int err) { throw std::system_error(err, std::generic_category(), "fake"); }
+[[noreturn]] void fail(int err) {
+  throw std::system_error(err, std::generic_category(), "fake");
+}
 
 bool same_service(const Service& a, const Service& b) {
   if (a.fwmark != 0 || b.fwmark != 0) {

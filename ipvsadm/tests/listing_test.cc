@@ -29,7 +29,7 @@ ipvs::Destination dest(int af, const char* addr, std::uint16_t port, std::uint32
   return d;
 }
 
-const ListStyle kNumeric{ListFormat::kDefault, true, false};
+constexpr ListStyle kNumeric{ListFormat::kDefault, true, false};
 
 TEST(Listing, HeaderAndTitles) {
   EXPECT_EQ(header_text({0x010201, 4096}), "IP Virtual Server version 1.2.1 (size=4096)\n");
@@ -96,9 +96,10 @@ TEST(Listing, TunnelInfo) {
   gue.tun_flags = IP_VS_TUNNEL_ENCAP_FLAG_CSUM;
   ListStyle style = kNumeric;
   style.format = ListFormat::kTunInfo;
-  EXPECT_EQ(service_text(f, {gue}, style),
-            "FWM  100 lc\n"
-            "  -> 192.168.1.40:0               Tunnel  gue:6080:+c   1      0          0         \n");
+  EXPECT_EQ(
+      service_text(f, {gue}, style),
+      "FWM  100 lc\n"
+      "  -> 192.168.1.40:0               Tunnel  gue:6080:+c   1      0          0         \n");
   EXPECT_EQ(save_text(f, {gue}, true),
             "-A -f 100 -s lc\n"
             "-a -f 100 -r 192.168.1.40:0 -i -w 1 --tun-type gue --tun-port 6080 --tun-csum\n");
@@ -133,8 +134,12 @@ TEST(Listing, SortLike131) {
   v6.addr = *ipvs::Address::parse(AF_INET6, "2001:db8::1");
   ipvs::Service mark;
   mark.fwmark = 100;
-  std::vector<ipvs::Service> v = {mark, v6, udp, tcp("10.0.0.2", 80, "rr"),
-                                  tcp("10.0.0.1", 443, "rr"), tcp("10.0.0.1", 80, "rr")};
+  std::vector<ipvs::Service> v = {mark,
+                                  v6,
+                                  udp,
+                                  tcp("10.0.0.2", 80, "rr"),
+                                  tcp("10.0.0.1", 443, "rr"),
+                                  tcp("10.0.0.1", 80, "rr")};
   sort_services(v);
   // IPv4 by protocol, address, port; then IPv6; fwmark services last.
   EXPECT_EQ(v[0].port, 80);

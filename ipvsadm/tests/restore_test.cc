@@ -17,7 +17,7 @@ struct ToolRun {
 };
 
 ToolRun tool(ipvs::testing::FakeIpvs& fake, std::vector<std::string> args,
-         const std::string& input = "") {
+             const std::string& input = "") {
   args.insert(args.begin(), "ipvsadm");
   std::istringstream in(input);
   std::ostringstream out;
@@ -27,8 +27,8 @@ ToolRun tool(ipvs::testing::FakeIpvs& fake, std::vector<std::string> args,
 }
 
 TEST(Restore, Tokenizer) {
-  auto lines = restore_lines("ipvsadm -A -t 1.2.3.4:80\r\n\n \t\n-a\t-t 1.2.3.4:80 ipvsadm -r x",
-                             "prog");
+  auto lines =
+      restore_lines("ipvsadm -A -t 1.2.3.4:80\r\n\n \t\n-a\t-t 1.2.3.4:80 ipvsadm -r x", "prog");
   ASSERT_EQ(lines.size(), 2U);
   EXPECT_EQ(lines[0].number, 1);
   EXPECT_EQ(lines[0].args, (std::vector<std::string>{"prog", "-A", "-t", "1.2.3.4:80"}));
@@ -39,9 +39,9 @@ TEST(Restore, Tokenizer) {
 TEST(Restore, BadLineChangesNothing) {
   ipvs::testing::FakeIpvs fake;
   const ToolRun r = tool(fake, {"-R"},
-                     "-A -t 192.0.2.1:80 -s rr\n"
-                     "-a -t 192.0.2.1:80 -r 198.51.100.1 -w -4\n"
-                     "-A -t 192.0.2.2:80 -s rr\n");
+                         "-A -t 192.0.2.1:80 -s rr\n"
+                         "-a -t 192.0.2.1:80 -r 198.51.100.1 -w -4\n"
+                         "-A -t 192.0.2.2:80 -s rr\n");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "line 2: illegal weight specified\n");
   EXPECT_EQ(fake.changes(), 0);
@@ -73,8 +73,8 @@ TEST(Restore, SaveRoundTrip) {
            {"-a", "-t", "192.0.2.1:80", "-r", "198.51.100.2", "-m", "-w", "0"},
            {"-A", "-u", "192.0.2.2:53", "-s", "rr", "-o", "-p", "20", "-M", "255.255.255.0"},
            {"-A", "-f", "7", "-6", "-s", "mh", "-b", "mh-stable,mh-port"},
-           {"-a", "-f", "7", "-6", "-r", "[2001:db8::9]:0", "-i", "--tun-type", "gue",
-            "--tun-port", "6080", "--tun-remcsum"},
+           {"-a", "-f", "7", "-6", "-r", "[2001:db8::9]:0", "-i", "--tun-type", "gue", "--tun-port",
+            "6080", "--tun-remcsum"},
            {"-A", "-t", "[2001:db8::1]:443", "-s", "wlc", "-p", "-M", "64", "--pe", "sip"}}) {
     ASSERT_EQ(tool(fake, line).status, 0) << line[0];
   }
