@@ -84,6 +84,8 @@ chmod 0755 "$root/init"
 cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$root/lab/"
 # The cluster cases' configuration templates (bird).
 cp -r "$top/tests/lab/cluster" "$root/lab/"
+# Packaging files (modprobe.d) for the cases that install them at run time.
+cp -r "$top/packaging" "$root/lab/"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"
