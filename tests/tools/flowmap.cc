@@ -126,6 +126,10 @@ void start(Flow &f, bool tcp, const Addr &dst) {
     setsockopt(f.fd, IPPROTO_IP, IP_FREEBIND, &on, sizeof(on));
   else
     setsockopt(f.fd, IPPROTO_IPV6, IPV6_FREEBIND, &on, sizeof(on));
+  // Close with a reset: no TIME_WAIT, so a later run may reuse the pair.
+  const linger abort{1, 0};
+  if (tcp)
+    setsockopt(f.fd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
   if (bind(f.fd, reinterpret_cast<const sockaddr *>(&f.src.ss), f.src.len) < 0)
     die("bind");
   if (connect(f.fd, reinterpret_cast<const sockaddr *>(&dst.ss), dst.len) < 0 &&

@@ -79,11 +79,10 @@ map() {
 		read -r name proto af n sched flags order <<<"$spec"
 		port=53
 		[ "$proto" = tcp ] && port=80
-		# TCP flows of each module use their own source ports (TIME_WAIT).
-		local sport=20000
-		[ "$proto" = tcp ] && [ "$tag" = aavs ] && sport=30000
+		# flowmap resets its TCP connections: no TIME_WAIT keeps the
+		# same source ports from being used again on the other module.
 		on client flowmap "$proto" "$(vip "$af" "$n")" $port "$(src "$af")" \
-			$NADDR $sport $NPORTS >"/tmp/$tag.$name" 2>/dev/null
+			$NADDR 20000 $NPORTS >"/tmp/$tag.$name" 2>/dev/null
 	done
 	log "$tag: mapped $# services (${SECONDS}s)"
 }
