@@ -334,21 +334,45 @@ void aavs_conn_touch(struct aavs_conn *cp)
 		WRITE_ONCE(cp->expires, expires);
 }
 
+static unsigned int aavs_conn_step_flags(u16 flags)
+{
+	return (flags & IP_VS_CONN_F_NOOUTPUT ? AAVS_STEP_NOOUTPUT : 0) |
+	       (flags & IP_VS_CONN_F_INACTIVE ? AAVS_STEP_INACTIVE : 0);
+}
+
+/*
+ * Most packets leave state, flags and timeout as they are: find that out
+ * without the lock (ip_vs takes it for every packet).
+ */
+static bool aavs_conn_unchanged(struct aavs_net *an, struct aavs_conn *cp,
+				enum aavs_dir dir, unsigned int event,
+				bool secure)
+{
+	u8 state = READ_ONCE(cp->state), next = state;
+	unsigned int sflags = aavs_conn_step_flags(READ_ONCE(cp->flags));
+	unsigned int nflags = sflags;
+
+	aavs_state_step(cp->protocol, &next, &nflags, dir, event, secure);
+	return next == state && nflags == sflags &&
+	       READ_ONCE(cp->timeout) ==
+	       aavs_conn_state_timeout(an, cp->protocol, state);
+}
+
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event)
 {
-	unsigned int sflags = 0;
+	bool secure = READ_ONCE(an->sysctl.secure_tcp) == 3;
+	unsigned int sflags;
 	int delta;
 
+	if (aavs_conn_unchanged(an, cp, dir, event, secure))
+		goto out_touch;
 	spin_lock_bh(&cp->lock);
 	if (!(cp->flags & IP_VS_CONN_F_HASHED))
 		goto out;
-	if (cp->flags & IP_VS_CONN_F_NOOUTPUT)
-		sflags |= AAVS_STEP_NOOUTPUT;
-	if (cp->flags & IP_VS_CONN_F_INACTIVE)
-		sflags |= AAVS_STEP_INACTIVE;
+	sflags = aavs_conn_step_flags(cp->flags);
 	delta = aavs_state_step(cp->protocol, &cp->state, &sflags, dir, event,
-				READ_ONCE(an->sysctl.secure_tcp) == 3);
+				secure);
 	if (!(sflags & AAVS_STEP_NOOUTPUT))
 		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
 	if (sflags & AAVS_STEP_INACTIVE)
@@ -366,6 +390,7 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		   aavs_conn_state_timeout(an, cp->protocol, cp->state));
 out:
 	spin_unlock_bh(&cp->lock);
+out_touch:
 	aavs_conn_touch(cp);
 }
 
@@ -440,6 +465,16 @@ void aavs_conn_flush_dest(struct aavs_dest *dest)
 	aavs_conn_flush_if(aavs_conn_of_dest, dest);
 }
 
+/*
+ * With expire_nodest_conn, conns of deleted dests go within a sweep (ip_vs
+ * flushes them from a work item a second after the delete).
+ */
+static bool aavs_conn_orphan(const struct aavs_conn *cp)
+{
+	return !aavs_dest_available(cp->dest) &&
+	       READ_ONCE(aavs_net(read_pnet(&cp->net))->sysctl.expire_nodest_conn);
+}
+
 static void aavs_conn_gc_bucket(struct hlist_bl_head *head)
 {
 	struct hlist_bl_node *pos, *n;
@@ -447,7 +482,7 @@ static void aavs_conn_gc_bucket(struct hlist_bl_head *head)
 
 	aavs_bucket_lock(head);
 	hlist_bl_for_each_entry_safe(cp, pos, n, head, node) {
-		if (!aavs_conn_expired(cp))
+		if (!aavs_conn_expired(cp) && !aavs_conn_orphan(cp))
 			continue;
 		/* A template lives on while it still controls conns. */
 		if ((cp->flags & IP_VS_CONN_F_TEMPLATE) &&

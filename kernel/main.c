@@ -13,6 +13,7 @@
 #include "pernet.h"
 #include "sockopt.h"
 #include "version.h"
+#include "xmit_route.h"
 
 static bool aavs_is_ip_vs_module(const char *name)
 {
@@ -61,6 +62,10 @@ static int __init aavs_init(void)
 	if (ret)
 		goto err_conn;
 
+	ret = aavs_route_init();
+	if (ret)
+		goto err_route;
+
 	ret = aavs_pernet_init();
 	if (ret)
 		goto err_pernet;
@@ -78,6 +83,8 @@ static int __init aavs_init(void)
 err_netlink:
 	aavs_pernet_exit();
 err_pernet:
+	aavs_route_exit();
+err_route:
 	aavs_conn_exit();
 err_conn:
 	unregister_module_notifier(&aavs_module_nb);
@@ -90,6 +97,7 @@ static void __exit aavs_exit(void)
 {
 	aavs_netlink_exit();
 	aavs_pernet_exit();
+	aavs_route_exit();
 	aavs_conn_exit();
 	unregister_module_notifier(&aavs_module_nb);
 	aavs_sockopt_exit();

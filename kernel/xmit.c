@@ -58,7 +58,7 @@ static void aavs_untrack(struct sk_buff *skb)
 }
 
 /* Make a received packet a locally sent one: the state of the old path goes. */
-static void aavs_prepare_out(struct sk_buff *skb, struct dst_entry *dst)
+static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r)
 {
 	skb->ipvs_property = 1;
 	skb_orphan(skb);		/* early demux may have set a socket */
@@ -66,7 +66,7 @@ static void aavs_prepare_out(struct sk_buff *skb, struct dst_entry *dst)
 	skb_clear_tstamp(skb);
 	aavs_untrack(skb);
 	skb_dst_drop(skb);
-	skb_dst_set_noref(skb, dst);
+	aavs_route_attach(skb, r);
 }
 
 static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
@@ -85,11 +85,15 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	/* The real server is this host: deliver here. */
-	if (r.local)
+	if (r.local) {
+		aavs_route_put(&r);
 		return NF_ACCEPT;
-	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)))
+	}
+	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
+		aavs_route_put(&r);
 		return NF_DROP;
-	aavs_prepare_out(skb, r.dst);
+	}
+	aavs_prepare_out(skb, &r);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
@@ -122,18 +126,20 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 
 	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
-	if (r.local)
+	if (r.local) {
+		aavs_route_put(&r);
 		return NF_ACCEPT;
+	}
 	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
-		return NF_DROP;
+		goto drop;
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
 	if (iptunnel_handle_offloads(skb, cp->daf == AF_INET6 ?
 				     SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4))
-		return NF_DROP;
+		goto drop;
 	skb_set_inner_ipproto(skb, inner);
 
-	aavs_prepare_out(skb, r.dst);
+	aavs_prepare_out(skb, &r);
 	skb_push(skb, hlen);
 	skb_reset_network_header(skb);
 	if (cp->daf == AF_INET6) {
@@ -164,6 +170,9 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		ip_local_out(net, NULL, skb);
 	}
 	return NF_STOLEN;
+drop:
+	aavs_route_put(&r);
+	return NF_DROP;
 }
 
 static unsigned int aavs_l4_hdrlen(u8 protocol)
@@ -267,10 +276,12 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 		return NF_DROP;
 	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
 	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport))
+	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
+		aavs_route_put(&r);
 		return NF_DROP;
+	}
 	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
-	aavs_prepare_out(skb, r.dst);
+	aavs_prepare_out(skb, &r);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }

@@ -9,6 +9,7 @@
  * invalidated (route or device changes), so a hit is always current.
  */
 #include <linux/jhash.h>
+#include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <net/addrconf.h>
 #include <net/dst.h>
@@ -103,6 +104,21 @@ int aavs_route_get(struct net *net, u16 af, const union nf_inet_addr *daddr,
 			     jhash_1word((__force u32)daddr->ip, 0);
 	h = (h ^ net_hash_mix(net)) % AAVS_ROUTE_SLOTS;
 
+	/*
+	 * IPv6 routes to a real server are not cached: their uncached dst pins
+	 * the FIB entry and with it the device, past our netdev notifier.
+	 */
+	if (af == AF_INET6) {
+		ret = aavs_route_lookup(net, af, daddr, &fresh);
+		if (ret)
+			return ret;
+		r->dst = fresh.dst;
+		r->saddr = fresh.saddr;
+		r->local = fresh.local;
+		r->owned = true;
+		return 0;
+	}
+
 	local_bh_disable();
 	s = &this_cpu_ptr(aavs_route_cache)[h];
 	dst = READ_ONCE(s->dst);
@@ -129,6 +145,7 @@ hit:
 	r->dst = dst;
 	r->saddr = s->saddr;
 	r->local = s->local;
+	r->owned = false;
 out:
 	local_bh_enable();
 	return ret;
@@ -146,5 +163,54 @@ void aavs_route_flush_net(struct net *net)
 				continue;
 			dst_release(xchg(&s[i].dst, NULL));
 		}
+	}
+}
+
+/*
+ * A device going away must not wait for our cached routes: IPv6's uncached
+ * routes still pin it (namespace deletion would hang in netdev_run_todo),
+ * and a down device's routes are useless anyway.
+ */
+static int aavs_route_netdev_event(struct notifier_block *nb,
+				   unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	int cpu, i;
+
+	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	for_each_possible_cpu(cpu) {
+		struct aavs_route_slot *s = per_cpu(aavs_route_cache, cpu);
+
+		for (i = 0; i < AAVS_ROUTE_SLOTS; i++) {
+			struct dst_entry *dst = READ_ONCE(s[i].dst);
+
+			if (dst && dst->dev == dev)
+				dst_release(xchg(&s[i].dst, NULL));
+		}
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block aavs_route_nb = {
+	.notifier_call = aavs_route_netdev_event,
+};
+
+int aavs_route_init(void)
+{
+	return register_netdevice_notifier(&aavs_route_nb);
+}
+
+void aavs_route_exit(void)
+{
+	int cpu, i;
+
+	unregister_netdevice_notifier(&aavs_route_nb);
+	/* Every namespace flushed its own; this is only a safety net. */
+	for_each_possible_cpu(cpu) {
+		struct aavs_route_slot *s = per_cpu(aavs_route_cache, cpu);
+
+		for (i = 0; i < AAVS_ROUTE_SLOTS; i++)
+			dst_release(xchg(&s[i].dst, NULL));
 	}
 }
