@@ -8,7 +8,8 @@
 // NPORTS ports from SPORT upwards.  Each flow sends one datagram (udp) or
 // connects and sends one message (tcp) to VIP:PORT, and waits for a
 // netcheck server's "NAME message" answer.  Prints "SRC SPORT NAME" per
-// flow, NAME "-" when nothing (or a refusal) came back.  The sources need
+// flow, NAME "-" when nothing (or a refusal) came back; a flow that got
+// neither an answer nor a refusal is tried twice more.  The sources need
 // not be configured: a local route for their prefix plus IP_FREEBIND is
 // enough.  Flows run in windows so thousands take seconds, not minutes.
 //
@@ -203,6 +204,21 @@ void run_window(std::span<Flow> flows, bool tcp, const Addr &dst) {
   for (auto &f : flows)
     start(f, tcp, dst);
   wait_all(flows);
+  // Neither answered nor refused: a loaded lab lost or delayed a packet.
+  // Ask again, twice at most, from the same address and port.
+  for (int retry = 0; retry < 2; retry++) {
+    bool again = false;
+    for (auto &f : flows) {
+      if (f.state == State::Done)
+        continue;
+      close(f.fd);
+      start(f, tcp, dst);
+      again = true;
+    }
+    if (!again)
+      break;
+    wait_all(flows);
+  }
   for (auto &f : flows) {
     close(f.fd);
     std::printf("%s %d %s\n", text(f.src).c_str(), f.sport, f.answer.c_str());
