@@ -25,7 +25,7 @@
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
 PORTS=80,81,82,83,84
 SEED=${FUZZ_SEED:-4242}
-COUNT=${FUZZ_COUNT:-16000}
+COUNT=${FUZZ_COUNT:-12000}
 RATE=2500
 # What stock ip_vs is spared (classes it warns on itself): see the report.
 STOCK_EXCLUDE=${FUZZ_STOCK_EXCLUDE:-}
@@ -215,7 +215,7 @@ phase aavs -g "$SEED"
 phase aavs -i $((SEED + 10))
 phase aavs -m $((SEED + 20))
 
-log "teardown: ipvsadm -C, namespaces deleted, rmmod aavs"
+log "teardown after ${SECONDS}s: ipvsadm -C, namespaces deleted, rmmod aavs"
 on director ipvsadm -C
 teardown
 # Namespace cleanup runs from a work queue, then conns go after RCU.
@@ -232,4 +232,4 @@ phase stock -m $((SEED + 20)) "$STOCK_EXCLUDE"
 on director ipvsadm -C
 teardown
 report "stock ip_vs survived the NAT fuzz (seed $((SEED + 20)))"
-log "ok"
+log "ok after ${SECONDS}s"
