@@ -1,14 +1,12 @@
 // libFuzzer target: the command-line parser. Input = arguments separated by NUL bytes.
-#include <netdb.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "fuzz/no_dns.h"
 #include "src/cli_parser.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::vector<std::string> args{"ipvsadm"};
   std::string current;

@@ -3,9 +3,9 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz/no_dns.h"
 #include "src/restore.h"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 16384) {
     return 0;

@@ -1,8 +1,10 @@
 #!/bin/bash
 # host_diff.sh — our ipvsadm against Debian's ipvsadm 1.31 on a host without IPVS.
 #
-#   tests/ipvsadm/host_diff.sh OUR_IPVSADM FAKE_IPVS_SO [random-count]
+#   tests/ipvsadm/host_diff.sh [OUR_IPVSADM [FAKE_IPVS_SO [random-count]]]
 #
+# Defaults: build/ipvsadm/ipvsadm and the stand-in CMake builds beside it
+# (`make ipvsadm` builds both).
 # Both binaries run with argv[0] "ipvsadm" under fake_ipvs_preload.so (an empty IPVS that
 # accepts every change), so everything before the kernel — option parsing, validation, usage
 # and error texts, exit statuses — and the empty listings must match byte for byte:
@@ -13,8 +15,13 @@
 # Prints one line per mismatch and exits 1 if there was any.
 set -uo pipefail
 
-ours=$1 fake=$2 random_count=${3:-0}
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+ours=${1:-$top/build/ipvsadm/ipvsadm}
+fake=${2:-$top/build/ipvsadm/libfake_ipvs_preload.so}
+random_count=${3:-0}
+[ -x "$ours" ] || { echo "host_diff: no $ours (make ipvsadm)" >&2; exit 1; }
+[ -f "$fake" ] || { echo "host_diff: no $fake (make ipvsadm)" >&2; exit 1; }
 stock=${STOCK_IPVSADM:-/usr/sbin/ipvsadm}
 samples=${AAVS_SAMPLES_DIR:-/work/shared/ipvsadm-samples}
 [ -x "$stock" ] || { echo "host_diff: no $stock, skipping"; exit 77; }

@@ -1,7 +1,5 @@
 // Fuzzers must not wait on name servers: host names other than "localhost" do not resolve.
-// (The executable's definition takes precedence over libc's for every caller.)
-#pragma once
-
+// Linked into the fuzz executables only; their definitions take precedence over libc's.
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,12 +7,16 @@
 #include <cstdlib>
 #include <cstring>
 
+// NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): glibc's names are reserved
 extern "C" int getaddrinfo(const char* node, const char* /*service*/, const addrinfo* /*hints*/,
                            addrinfo** res) {
   if (node == nullptr || std::strcmp(node, "localhost") != 0) {
     return EAI_NONAME;
   }
   auto* ai = static_cast<addrinfo*>(std::calloc(1, sizeof(addrinfo) + sizeof(sockaddr_in)));
+  if (ai == nullptr) {
+    return EAI_MEMORY;
+  }
   auto* sin = reinterpret_cast<sockaddr_in*>(ai + 1);
   sin->sin_family = AF_INET;
   sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -25,6 +27,7 @@ extern "C" int getaddrinfo(const char* node, const char* /*service*/, const addr
   return 0;
 }
 
+// NOLINTNEXTLINE(readability-inconsistent-declaration-parameter-name): as above
 extern "C" void freeaddrinfo(addrinfo* res) {
   std::free(res);
 }
