@@ -224,6 +224,17 @@ static void aavs_conn_free_rcu(struct rcu_head *head)
 }
 
 /*
+ * A template's n_control counts the conns it controls plus one for itself
+ * while it is in the table: it may be expired early (a quiescent dest) while
+ * conns still point to it, and is freed only with the last of them.
+ */
+static void aavs_tmpl_put(struct aavs_conn *ct)
+{
+	if (atomic_dec_and_test(&ct->n_control))
+		call_rcu(&ct->rcu, aavs_conn_free_rcu);
+}
+
+/*
  * The conn left its list: uncount it and free it after a grace period.
  * The dest reference can go now: a dest is itself freed only a grace
  * period after its last put, so readers still holding the conn are safe.
@@ -238,11 +249,13 @@ static void aavs_conn_kill(struct aavs_conn *cp)
 	spin_unlock_bh(&cp->lock);
 	if (READ_ONCE(dest->u_threshold))
 		aavs_dest_update_overload(dest);
-	/* Templates outlive the conns they control (see the sweeper). */
 	if (cp->control)
-		atomic_dec(&cp->control->n_control);
+		aavs_tmpl_put(cp->control);
 	aavs_dest_put(dest);
-	call_rcu(&cp->rcu, aavs_conn_free_rcu);
+	if (cp->flags & IP_VS_CONN_F_TEMPLATE)
+		aavs_tmpl_put(cp);
+	else
+		call_rcu(&cp->rcu, aavs_conn_free_rcu);
 }
 
 /* A live entry for the same flow as @cp, hashed by someone else. */
@@ -300,15 +313,17 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 	cp->expires = jiffies + cp->timeout;
 	cp->dest = aavs_dest_hold(dest);
 	cp->control = p->control;
-	atomic_set(&cp->n_control, 0);
+	atomic_set(&cp->n_control, !!(cp->flags & IP_VS_CONN_F_TEMPLATE));
 
 	aavs_conn_bind(cp, dest);
 	head = aavs_conn_head(cp);
 	aavs_bucket_lock(head);
 	twin = aavs_conn_find_twin(head, cp);
 	if (!twin) {
-		if (cp->control)
-			atomic_inc(&cp->control->n_control);
+		/* A template already on its way out controls nothing new. */
+		if (cp->control &&
+		    !atomic_inc_not_zero(&cp->control->n_control))
+			cp->control = NULL;
 		cp->flags |= IP_VS_CONN_F_HASHED;
 		hlist_bl_add_head_rcu(&cp->node, head);
 	}
@@ -486,7 +501,7 @@ static void aavs_conn_gc_bucket(struct hlist_bl_head *head)
 			continue;
 		/* A template lives on while it still controls conns. */
 		if ((cp->flags & IP_VS_CONN_F_TEMPLATE) &&
-		    atomic_read(&cp->n_control)) {
+		    atomic_read(&cp->n_control) > 1) {
 			aavs_conn_touch(cp);
 			continue;
 		}

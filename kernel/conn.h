@@ -44,7 +44,7 @@ struct aavs_conn {
 	u16 flags;			/* IP_VS_CONN_F_* (low 16 bits) */
 	spinlock_t lock;		/* state, flags and counters */
 	u32 timeout;			/* jiffies, of the current state */
-	atomic_t n_control;		/* conns this template controls */
+	atomic_t n_control;		/* template: controlled conns + 1 */
 	unsigned long expires;		/* jiffies; refreshed by packets */
 	struct aavs_dest *dest;		/* holds a reference */
 	struct aavs_conn *control;	/* persistence template, if any */
