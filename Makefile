@@ -49,8 +49,10 @@ unit:
 	cmake --build $(BUILD)/unit -j2
 
 # An interactive guest with aavs loaded: make lab [LAB_KERNELS=6.12]
+# [LAB_SETUP=cluster] (a topology from tests/lab/shell/ built first).
+LAB_SETUP ?=
 lab: deps ipvsadm tools
-	tests/lab/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS))) --shell
+	tests/lab/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS))) --shell $(if $(LAB_SETUP),--setup $(LAB_SETUP))
 
 style:
 	./scripts/style.sh

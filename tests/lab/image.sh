@@ -81,7 +81,7 @@ done
 
 cp "$top/tests/lab/init" "$root/init"
 chmod 0755 "$root/init"
-cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$root/lab/"
+cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$top/tests/lab/shell" "$root/lab/"
 # The cluster cases' configuration templates (bird).
 cp -r "$top/tests/lab/cluster" "$root/lab/"
 # Packaging files (modprobe.d) for the cases that install them at run time.
