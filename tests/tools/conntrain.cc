@@ -16,9 +16,12 @@
 //       --stall MS       a request unanswered this long is stalled and the
 //                        connection counts as broken (default 15000)
 //       --status FILE    rewritten every second: "held=... slow=... broken=..."
-//                        (slow: requests outstanding for over a second)
+//                        (slow: requests outstanding for over 3 s, longer
+//                        than a busy lab's ordinary round trip)
 //       --trace-new NAME print "NEWTO NAME src=... dst=..." for (at most
 //                        ten) new connections NAME answered
+//       --report FILE    at the end, one "CONN ..." line per held connection,
+//                        whatever its state (stdout shows the first broken ones)
 //
 // Output (stdout, one line each): "READY held=N" once every held
 // connection has opened and answered once; "PHASE K ..." on SIGUSR1 with the
@@ -66,6 +69,7 @@ constexpr int kNewTimeoutMs = 10000;
 constexpr int kMaxOpening = 32;  // held connections opening at once
 constexpr size_t kMaxLine = 4096;
 constexpr int kMaxConnLines = 10;
+constexpr int kSlowMs = 3000;
 
 struct Proto {
   std::string name;
@@ -88,7 +92,7 @@ std::optional<Proto> parse_proto(std::string_view name) {
       "usage: conntrain serve tcp|sctp PORT NAME [ADDR...]\n"
       "       conntrain run tcp|sctp PORT --to ADDR [--to ADDR...] [--hold N]\n"
       "                 [--interval MS] [--rate R] [--duration S] [--stall MS]\n"
-      "                 [--status FILE] [--trace-new NAME]\n",
+      "                 [--status FILE] [--trace-new NAME] [--report FILE]\n",
       stderr);
   std::exit(2);
 }
@@ -313,6 +317,7 @@ struct Options {
   int stall_ms = 15000;
   std::string status_file;
   std::string trace_new;
+  std::string report_file;
 };
 
 // A payload that differs per connection and request, so a reply that comes
@@ -573,12 +578,7 @@ class Train {
       }
       // The first few broken connections say why; the summary counts all.
       if (r != Result::Ok && ++conn_lines_ <= kMaxConnLines) {
-        std::printf("CONN id=%llu state=%s src=%s dst=%s server=%s exchanges=%llu err=%s%s%s\n",
-                    static_cast<unsigned long long>(c.token), result_name(r), c.local.c_str(),
-                    opt_.targets[c.target].text.c_str(),
-                    c.server.empty() ? "-" : c.server.c_str(),
-                    static_cast<unsigned long long>(c.exchanges), err ? std::strerror(err) : "-",
-                    c.detail.empty() ? "" : " ", c.detail.c_str());
+        print_conn(stdout, c);
         std::fflush(stdout);
       }
     } else {
@@ -591,6 +591,23 @@ class Train {
       }
       finished_new_.push_back(c.token);
     }
+  }
+
+  void print_conn(FILE *f, const Conn &c) const {
+    std::fprintf(f, "CONN id=%llu state=%s src=%s dst=%s server=%s exchanges=%llu err=%s%s%s\n",
+                 static_cast<unsigned long long>(c.token), result_name(c.result), c.local.c_str(),
+                 opt_.targets[c.target].text.c_str(), c.server.empty() ? "-" : c.server.c_str(),
+                 static_cast<unsigned long long>(c.exchanges), c.err ? std::strerror(c.err) : "-",
+                 c.detail.empty() ? "" : " ", c.detail.c_str());
+  }
+
+  void write_report() const {
+    if (opt_.report_file.empty()) return;
+    FILE *f = std::fopen(opt_.report_file.c_str(), "w");
+    if (!f) return;
+    for (const auto &[t, c] : conns_)
+      if (c->held) print_conn(f, *c);
+    std::fclose(f);
   }
 
   void tick() {
@@ -660,7 +677,7 @@ class Train {
     if (opt_.status_file.empty()) return;
     int slow = 0;
     for (const auto &[t, c] : conns_)
-      if (c->held && c->state == State::Waiting && now_ - c->sent_at > 1000) slow++;
+      if (c->held && c->state == State::Waiting && now_ - c->sent_at > kSlowMs) slow++;
     std::string tmp = opt_.status_file + ".tmp";
     FILE *f = std::fopen(tmp.c_str(), "w");
     if (!f) return;
@@ -705,6 +722,7 @@ class Train {
         static_cast<unsigned long long>(exchanges_), static_cast<long long>(max_rtt_));
     std::fflush(stdout);
     write_status();
+    write_report();
   }
 
   Options opt_;
@@ -747,6 +765,8 @@ int run(int argc, char **argv) {
       o.status_file = v;
     } else if (a == "--trace-new") {
       o.trace_new = v;
+    } else if (a == "--report") {
+      o.report_file = v;
     } else {
       usage();
     }
