@@ -78,7 +78,10 @@ std::string addrport(const ipvs::Address& addr, std::uint16_t port, std::uint16_
     service = service_name(port, protocol).value_or(std::string());
   }
   if (host.empty()) {
-    host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
+    host = addr.to_string();
+  }
+  if (addr.is_v6()) {
+    host = "[" + host + "]";  // also around a name: 1.31 prints "[localhost]:http"
   }
   if (service.empty()) {
     service = std::to_string(port);

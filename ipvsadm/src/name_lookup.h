@@ -13,7 +13,7 @@ inline constexpr std::size_t kAddrPortMax = 59;
 
 // "a.b.c.d:port" or "[v6]:port"; without `numeric` the host comes from the hosts database
 // (reverse lookup) and the port from the services database for `protocol` (TCP, UDP, SCTP;
-// any other protocol keeps the port numeric).
+// any other protocol keeps the port numeric). IPv6 hosts keep their brackets even as names.
 std::string addrport(const ipvs::Address& addr, std::uint16_t port, std::uint16_t protocol,
                      bool numeric);
 
