@@ -64,7 +64,7 @@
 namespace {
 
 constexpr int kTickMs = 10;
-constexpr int kConnectTimeoutMs = 10000;
+constexpr int kConnectTimeoutMs = 20000;
 constexpr int kNewTimeoutMs = 10000;
 constexpr int kMaxOpening = 32;  // held connections opening at once
 constexpr size_t kMaxLine = 4096;

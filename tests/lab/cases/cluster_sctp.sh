@@ -42,7 +42,7 @@ for stack in $CL_STACKS; do
 	director_return d2
 	observe 1
 	phase_end
-	row "5 SCTP director withdrawn, returns" broken=0 refused=0 newfail=0
+	row "5 SCTP director withdrawn, returns" broken=0 refused=0
 
 	sloppy sctp 0
 	director_withdraw d1
