@@ -27,7 +27,7 @@ done
 
 out=/tmp/conntrain.$$
 on client conntrain run tcp 8080 --to $VIP4 --hold $HOLD --rate 0 --interval 100 \
-	--stall 3000 --duration 8 >$out 2>&1 &
+	--stall 3000 --duration 40 >$out 2>&1 &
 pid=$!
 wait_for -t 20 grep -q READY $out
 active() { on director ipvsadm -Ln | awk -v r="$1" '$2 == r {print $5}' | head -1; }
@@ -52,6 +52,7 @@ for vip in $VIP4 $VIP6; do
 	done
 done
 expect_eq "$(active 192.0.2.11:8080)" $((HOLD / 3)) "rs1's active conns while paused"
+# conntrain holds them for 40 s (room for slow guests), then reports.
 
 wait $pid || true
 grep -E 'SUMMARY|CONN' $out
