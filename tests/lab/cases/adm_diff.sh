@@ -6,6 +6,7 @@
 #   action:   run adm_commands.txt with the stock ipvsadm in one namespace and
 #             with ours in the other, against stock ip_vs; then the same
 #             against aavs
+#             (with two long host names in /etc/hosts for the named listings)
 #   expect:   every command's stdout, stderr and exit status identical on
 #             each backend; then the documented difference: -b flag-3 on sh
 #             and mh reads back as sh-stable/mh-stable with ours.
@@ -109,6 +110,8 @@ compare() {
 	awk '/^@@SAMENS /{while ((getline l < ("/tmp/adm_samens." $2)) > 0) print l; next} {print}' \
 		"/tmp/adm_$backend.stock.raw" >"/tmp/adm_$backend.stock"
 	log "$backend: $(grep -c '^\$ ' "/tmp/adm_$backend.stock") commands"
+	grep -q '^TCP  vip-with-a-long-name.example rr' "/tmp/adm_$backend.stock" ||
+		fail "$backend: the long VIP name did not show (cut to 33 bytes) in -L"
 	if ! diff -u "/tmp/adm_$backend.stock" "/tmp/adm_$backend.ours" >"/tmp/adm_$backend.diff"; then
 		head -150 "/tmp/adm_$backend.diff"
 		# One line per command whose answer differs, for the report.
@@ -139,6 +142,14 @@ ipvs_gone() {
 	unload_ipvs >/dev/null 2>&1
 	! lsmod | grep -q '^ip_vs\|^aavs '
 }
+
+# Names for a VIP and a real server, long enough that 1.31 cuts them in -L
+# (33 bytes for a service, 28 for a server) and short enough to survive -S
+# (59), so the named save/restore round trip resolves them forward again.
+cp /etc/hosts /tmp/adm_hosts
+trap 'cp /tmp/adm_hosts /etc/hosts; lab_cleanup' EXIT
+printf '%s\n' "192.0.2.1 vip-with-a-long-name.example" \
+	"198.51.100.1 a-long-real-server-name.example" >>/etc/hosts
 
 status=0
 log "against stock ip_vs"
