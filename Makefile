@@ -54,6 +54,11 @@ LAB_SETUP ?=
 lab: deps ipvsadm tools
 	tests/lab/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS))) --shell $(if $(LAB_SETUP),--setup $(LAB_SETUP))
 
+# Benchmarks (not tests): ratios against stock ip_vs measured in one run.
+bench: deps
+	$(MAKE) -C bench/sched
+	bench/datapath/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS)))
+
 style:
 	./scripts/style.sh
 
@@ -67,4 +72,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps module kmod kmods ipvsadm tools unit lab style check demo clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style check demo clean
