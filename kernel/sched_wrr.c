@@ -50,8 +50,11 @@ static int aavs_wrr_init_service(struct aavs_service *svc)
 
 static void aavs_wrr_done_service(struct aavs_service *svc)
 {
+	/*
+	 * Not cleared: a packet that found the scheduler before it was
+	 * unbound may still be in aavs_wrr_schedule() until a grace period.
+	 */
 	kfree_rcu_mightsleep(svc->sched_data);
-	svc->sched_data = NULL;
 }
 
 static int aavs_wrr_changed(struct aavs_service *svc, struct aavs_dest *dest)
