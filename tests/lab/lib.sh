@@ -101,8 +101,15 @@ expect_eq() {
 load_stock_ipvs() { modprobe ip_vs; }
 load_aavs() { modprobe aavs; }
 unload_ipvs() {
-	local m
-	rmmod aavs 2>/dev/null || true
-	for m in $(lsmod | awk '$1 ~ /^ip_vs_/ {print $1}'); do rmmod "$m"; done
-	rmmod ip_vs 2>/dev/null || true
+	local m deadline=$((SECONDS + 30))
+	# A namespace deleted just before is cleaned up asynchronously, and
+	# its services pin the scheduler modules until then: retry.
+	while lsmod | grep -Eq '^(aavs|ip_vs)'; do
+		rmmod aavs 2>/dev/null
+		for m in $(lsmod | awk '$1 ~ /^ip_vs_/ {print $1}'); do rmmod "$m" 2>/dev/null; done
+		rmmod ip_vs 2>/dev/null
+		lsmod | grep -Eq '^(aavs|ip_vs)' || break
+		[ $SECONDS -lt $deadline ] || fail "IPVS modules still loaded after 30s: $(lsmod | grep -E '^(aavs|ip_vs)' | awk '{print $1}' | xargs)"
+		sleep 0.2
+	done
 }

@@ -219,7 +219,8 @@ log "teardown after ${SECONDS}s: ipvsadm -C, namespaces deleted, rmmod aavs"
 on director ipvsadm -C
 teardown
 # Namespace cleanup runs from a work queue, then conns go after RCU.
-wait_for -t 30 test "$(conn_objects)" = 0
+conns_freed() { [ "$(conn_objects)" = 0 ]; }
+wait_for -t 30 conns_freed
 log "aavs_conn objects left: $(conn_objects)"
 refs=$(lsmod | awk '$1 == "aavs" {print $3}')
 expect_eq "$refs" 0 "aavs module references"
