@@ -23,25 +23,31 @@ struct Ctx {
   mutable uint64_t probes = 0;
 };
 
-bool usable(const void *ctx, unsigned int idx) {
-  return static_cast<const Ctx *>(ctx)->weight[idx] > 0;
+bool usable(const void* ctx, unsigned int idx) {
+  return static_cast<const Ctx*>(ctx)->weight[idx] > 0;
 }
 
-bool usable_counted(const void *ctx, unsigned int idx) {
-  const auto *c = static_cast<const Ctx *>(ctx);
+bool usable_counted(const void* ctx, unsigned int idx) {
+  const auto* c = static_cast<const Ctx*>(ctx);
   c->probes++;
   return c->weight[idx] > 0;
 }
 
 enum class Kind { Sh, ShFallback, ShStable, Mh, MhFallback, MhStable };
-const char *name(Kind k) {
+const char* name(Kind k) {
   switch (k) {
-    case Kind::Sh: return "sh";
-    case Kind::ShFallback: return "sh+fallback";
-    case Kind::ShStable: return "sh-stable+fallback";
-    case Kind::Mh: return "mh";
-    case Kind::MhFallback: return "mh+fallback";
-    case Kind::MhStable: return "mh-stable+fallback";
+    case Kind::Sh:
+      return "sh";
+    case Kind::ShFallback:
+      return "sh+fallback";
+    case Kind::ShStable:
+      return "sh-stable+fallback";
+    case Kind::Mh:
+      return "mh";
+    case Kind::MhFallback:
+      return "mh+fallback";
+    case Kind::MhStable:
+      return "mh-stable+fallback";
   }
   return "?";
 }
@@ -74,15 +80,21 @@ struct Bench {
     aavs_mh_build(&mh_stable, m.data(), n, true, ws.data());
   }
 
-  template <bool (*U)(const void *, unsigned int)>
-  int decide(Kind k, const Flow &f) const {
+  template <bool (*U)(const void*, unsigned int)>
+  int decide(Kind k, const Flow& f) const {
     switch (k) {
-      case Kind::Sh: return aavs_sh_get(&sh, f.fold, f.port, U, &ctx);
-      case Kind::ShFallback: return aavs_sh_get_fallback(&sh, f.fold, f.port, U, &ctx);
-      case Kind::ShStable: return aavs_sh_get_fallback(&sh_stable, f.fold, f.port, U, &ctx);
-      case Kind::Mh: return aavs_mh_get(&mh, f.fold, f.port, U, &ctx);
-      case Kind::MhFallback: return aavs_mh_get_fallback(&mh, f.fold, f.port, U, &ctx);
-      case Kind::MhStable: return aavs_mh_get_fallback(&mh_stable, f.fold, f.port, U, &ctx);
+      case Kind::Sh:
+        return aavs_sh_get(&sh, f.fold, f.port, U, &ctx);
+      case Kind::ShFallback:
+        return aavs_sh_get_fallback(&sh, f.fold, f.port, U, &ctx);
+      case Kind::ShStable:
+        return aavs_sh_get_fallback(&sh_stable, f.fold, f.port, U, &ctx);
+      case Kind::Mh:
+        return aavs_mh_get(&mh, f.fold, f.port, U, &ctx);
+      case Kind::MhFallback:
+        return aavs_mh_get_fallback(&mh, f.fold, f.port, U, &ctx);
+      case Kind::MhStable:
+        return aavs_mh_get_fallback(&mh_stable, f.fold, f.port, U, &ctx);
     }
     return -1;
   }
@@ -95,14 +107,15 @@ int main() {
   constexpr size_t kFlows = 1 << 20;
   std::mt19937 rng(1);
   std::vector<Flow> flows(kFlows);
-  for (auto &f : flows) f = {static_cast<uint32_t>(rng()), static_cast<uint16_t>(rng())};
+  for (auto& f : flows)
+    f = {static_cast<uint32_t>(rng()), static_cast<uint16_t>(rng())};
 
   const Kind kinds[] = {Kind::Sh, Kind::ShFallback, Kind::ShStable,
                         Kind::Mh, Kind::MhFallback, Kind::MhStable};
   const double pauses[] = {0.0, 0.5, 0.9};
   double base = 0;
-  std::printf("%u servers (weight 1), %zu random clients with port, best of 5 passes\n\n",
-              kServers, kFlows);
+  std::printf("%u servers (weight 1), %zu random clients with port, best of 5 passes\n\n", kServers,
+              kFlows);
   std::printf("%-20s %7s %10s %8s %9s %12s\n", "scheduler", "paused", "ns/decision", "vs sh",
               "probes", "no-dest %");
   for (Kind k : kinds) {
@@ -112,29 +125,34 @@ int main() {
       long sink = 0;
       for (int pass = 0; pass < 5; pass++) {
         auto t0 = std::chrono::steady_clock::now();
-        for (const auto &f : flows) sink += b.decide<usable>(k, f);
+        for (const auto& f : flows)
+          sink += b.decide<usable>(k, f);
         auto t1 = std::chrono::steady_clock::now();
         best = std::min(best, std::chrono::duration<double, std::nano>(t1 - t0).count() / kFlows);
       }
       size_t none = 0;
-      for (const auto &f : flows) none += b.decide<usable_counted>(k, f) < 0;
-      if (base == 0) base = best;
+      for (const auto& f : flows)
+        none += b.decide<usable_counted>(k, f) < 0;
+      if (base == 0)
+        base = best;
       std::printf("%-20s %6.0f%% %10.1f %7.2fx %9.2f %11.1f%%%s\n", name(k), 100 * p, best,
-                  best / base, static_cast<double>(b.ctx.probes) / kFlows,
-                  100.0 * none / kFlows, sink == 42 ? " " : "");
+                  best / base, static_cast<double>(b.ctx.probes) / kFlows, 100.0 * none / kFlows,
+                  sink == 42 ? " " : "");
     }
   }
 
   // Average probes with 90 % paused does not grow with the server count.
   std::printf("\nprobes per decision with 90%% paused, by number of servers\n%-20s", "scheduler");
   const unsigned sizes[] = {10, 40, 160, 640};
-  for (unsigned n : sizes) std::printf(" %8u", n);
+  for (unsigned n : sizes)
+    std::printf(" %8u", n);
   std::printf("\n");
   for (Kind k : {Kind::ShFallback, Kind::ShStable, Kind::MhFallback, Kind::MhStable}) {
     std::printf("%-20s", name(k));
     for (unsigned n : sizes) {
       Bench b(n, 0.9);
-      for (size_t i = 0; i < kFlows / 16; i++) b.decide<usable_counted>(k, flows[i]);
+      for (size_t i = 0; i < kFlows / 16; i++)
+        b.decide<usable_counted>(k, flows[i]);
       std::printf(" %8.2f", static_cast<double>(b.ctx.probes) / (kFlows / 16));
     }
     std::printf("\n");

@@ -77,12 +77,14 @@ struct Proto {
 };
 
 std::optional<Proto> parse_proto(std::string_view name) {
-  if (name == "tcp") return Proto{"tcp", IPPROTO_TCP};
-  if (name == "sctp") return Proto{"sctp", IPPROTO_SCTP};
+  if (name == "tcp")
+    return Proto{"tcp", IPPROTO_TCP};
+  if (name == "sctp")
+    return Proto{"sctp", IPPROTO_SCTP};
   return std::nullopt;
 }
 
-[[noreturn]] void die(const char *what) {
+[[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "conntrain: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
@@ -103,7 +105,8 @@ int64_t now_ms() {
 }
 
 void set_nonblock(int fd) {
-  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
+  if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+    die("fcntl");
 }
 
 struct Addr {
@@ -112,11 +115,11 @@ struct Addr {
   std::string text;
 };
 
-std::optional<Addr> parse_addr(const std::string &text, int port) {
+std::optional<Addr> parse_addr(const std::string& text, int port) {
   Addr a;
   a.text = text;
-  auto *v4 = reinterpret_cast<sockaddr_in *>(&a.ss);
-  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&a.ss);
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
   if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(static_cast<uint16_t>(port));
@@ -132,16 +135,16 @@ std::optional<Addr> parse_addr(const std::string &text, int port) {
   return std::nullopt;
 }
 
-std::string addr_text(const sockaddr_storage &ss) {
+std::string addr_text(const sockaddr_storage& ss) {
   char host[INET6_ADDRSTRLEN] = "?";
   int port = 0;
   if (ss.ss_family == AF_INET) {
-    auto *v4 = reinterpret_cast<const sockaddr_in *>(&ss);
+    auto* v4 = reinterpret_cast<const sockaddr_in*>(&ss);
     inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
     port = ntohs(v4->sin_port);
     return std::string(host) + ":" + std::to_string(port);
   }
-  auto *v6 = reinterpret_cast<const sockaddr_in6 *>(&ss);
+  auto* v6 = reinterpret_cast<const sockaddr_in6*>(&ss);
   inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
   port = ntohs(v6->sin6_port);
   return "[" + std::string(host) + "]:" + std::to_string(port);
@@ -157,7 +160,8 @@ int signal_fd() {
   sigprocmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
   int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-  if (fd < 0) die("signalfd");
+  if (fd < 0)
+    die("signalfd");
   return fd;
 }
 
@@ -165,15 +169,18 @@ void epoll_set(int ep, int op, int fd, uint32_t events, uint64_t token) {
   epoll_event ev{};
   ev.events = events;
   ev.data.u64 = token;
-  if (epoll_ctl(ep, op, fd, &ev) < 0) die("epoll_ctl");
+  if (epoll_ctl(ep, op, fd, &ev) < 0)
+    die("epoll_ctl");
 }
 
 // Requests and echoes are single small writes that wait for each other:
 // Nagle would only add delay.
-void no_delay(int fd, const Proto &proto) {
+void no_delay(int fd, const Proto& proto) {
   int on = 1;
-  if (proto.protocol == IPPROTO_TCP) setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
-  else setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
+  if (proto.protocol == IPPROTO_TCP)
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+  else
+    setsockopt(fd, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof(on));
 }
 
 // ---------------------------------------------------------------- server
@@ -183,25 +190,31 @@ struct Peer {
   std::string in, out;
 };
 
-int serve(const Proto &proto, int port, const std::string &name,
-          const std::vector<std::string> &binds) {
+int serve(const Proto& proto, int port, const std::string& name,
+          const std::vector<std::string>& binds) {
   int ep = epoll_create1(EPOLL_CLOEXEC);
-  if (ep < 0) die("epoll_create1");
+  if (ep < 0)
+    die("epoll_create1");
   std::vector<std::string> addrs = binds;
-  if (addrs.empty()) addrs.push_back("::");
+  if (addrs.empty())
+    addrs.push_back("::");
   std::vector<int> listeners;
-  for (const auto &text : addrs) {
+  for (const auto& text : addrs) {
     auto a = parse_addr(text, port);
-    if (!a) usage();
+    if (!a)
+      usage();
     int fd = socket(a->ss.ss_family, SOCK_STREAM, proto.protocol);
-    if (fd < 0) die("socket");
+    if (fd < 0)
+      die("socket");
     int on = 1, off = 0;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
     // The wildcard serves IPv4 and IPv6; a named IPv6 address only itself.
     if (a->ss.ss_family == AF_INET6)
       setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, text == "::" ? &off : &on, sizeof(int));
-    if (bind(fd, reinterpret_cast<sockaddr *>(&a->ss), a->len) < 0) die("bind");
-    if (listen(fd, 1024) < 0) die("listen");
+    if (bind(fd, reinterpret_cast<sockaddr*>(&a->ss), a->len) < 0)
+      die("bind");
+    if (listen(fd, 1024) < 0)
+      die("listen");
     set_nonblock(fd);
     epoll_set(ep, EPOLL_CTL_ADD, fd, EPOLLIN, static_cast<uint64_t>(fd));
     listeners.push_back(fd);
@@ -211,15 +224,18 @@ int serve(const Proto &proto, int port, const std::string &name,
   char buf[8192];
   for (;;) {
     int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), -1);
-    if (n < 0 && errno != EINTR) die("epoll_wait");
+    if (n < 0 && errno != EINTR)
+      die("epoll_wait");
     for (int i = 0; i < n; i++) {
       int fd = static_cast<int>(events[i].data.u64);
       bool listener = false;
-      for (int l : listeners) listener |= l == fd;
+      for (int l : listeners)
+        listener |= l == fd;
       if (listener) {
         for (;;) {
           int c = accept4(fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-          if (c < 0) break;
+          if (c < 0)
+            break;
           no_delay(c, proto);
           peers[c] = Peer{c, {}, {}};
           epoll_set(ep, EPOLL_CTL_ADD, c, EPOLLIN, static_cast<uint64_t>(c));
@@ -227,8 +243,9 @@ int serve(const Proto &proto, int port, const std::string &name,
         continue;
       }
       auto it = peers.find(fd);
-      if (it == peers.end()) continue;
-      Peer &p = it->second;
+      if (it == peers.end())
+        continue;
+      Peer& p = it->second;
       bool closed = false;
       for (;;) {
         ssize_t got = recv(fd, buf, sizeof(buf), 0);
@@ -236,21 +253,25 @@ int serve(const Proto &proto, int port, const std::string &name,
           p.in.append(buf, static_cast<size_t>(got));
           continue;
         }
-        if (got == 0 || (errno != EAGAIN && errno != EINTR)) closed = true;
-        if (got < 0 && errno == EINTR) continue;
+        if (got == 0 || (errno != EAGAIN && errno != EINTR))
+          closed = true;
+        if (got < 0 && errno == EINTR)
+          continue;
         break;
       }
       for (size_t nl; (nl = p.in.find('\n')) != std::string::npos;) {
         p.out += name + " " + p.in.substr(0, nl + 1);
         p.in.erase(0, nl + 1);
       }
-      if (p.in.size() > kMaxLine) closed = true;
+      if (p.in.size() > kMaxLine)
+        closed = true;
       while (!closed && !p.out.empty()) {
         ssize_t sent = send(fd, p.out.data(), p.out.size(), MSG_NOSIGNAL);
         if (sent > 0) {
           p.out.erase(0, static_cast<size_t>(sent));
         } else {
-          if (sent < 0 && errno != EAGAIN) closed = true;
+          if (sent < 0 && errno != EAGAIN)
+            closed = true;
           break;
         }
       }
@@ -270,15 +291,22 @@ int serve(const Proto &proto, int port, const std::string &name,
 enum class State { Queued, Connecting, Idle, Waiting, Done };
 enum class Result { Ok, Reset, Stalled, Wrong, OpenFailed, NewRefused, NewFailed };
 
-const char *result_name(Result r) {
+const char* result_name(Result r) {
   switch (r) {
-    case Result::Ok: return "ok";
-    case Result::Reset: return "reset";
-    case Result::Stalled: return "stalled";
-    case Result::Wrong: return "wrong";
-    case Result::OpenFailed: return "open-failed";
-    case Result::NewRefused: return "refused";
-    case Result::NewFailed: return "failed";
+    case Result::Ok:
+      return "ok";
+    case Result::Reset:
+      return "reset";
+    case Result::Stalled:
+      return "stalled";
+    case Result::Wrong:
+      return "wrong";
+    case Result::OpenFailed:
+      return "open-failed";
+    case Result::NewRefused:
+      return "refused";
+    case Result::NewFailed:
+      return "failed";
   }
   return "?";
 }
@@ -340,7 +368,8 @@ class Train {
  public:
   explicit Train(Options o) : opt_(std::move(o)) {
     ep_ = epoll_create1(EPOLL_CLOEXEC);
-    if (ep_ < 0) die("epoll_create1");
+    if (ep_ < 0)
+      die("epoll_create1");
     sig_ = signal_fd();
     epoll_set(ep_, EPOLL_CTL_ADD, sig_, EPOLLIN, kSignalToken);
   }
@@ -360,7 +389,8 @@ class Train {
     int64_t next_status = start_;
     for (;;) {
       int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), kTickMs);
-      if (n < 0 && errno != EINTR) die("epoll_wait");
+      if (n < 0 && errno != EINTR)
+        die("epoll_wait");
       now_ = now_ms();
       for (int i = 0; i < n; i++) {
         if (events[i].data.u64 == kSignalToken) {
@@ -368,7 +398,8 @@ class Train {
           continue;
         }
         auto it = conns_.find(events[i].data.u64);
-        if (it != conns_.end()) on_event(*it->second, events[i].events);
+        if (it != conns_.end())
+          on_event(*it->second, events[i].events);
       }
       now_ = now_ms();
       if (!stopping_ && opt_.duration_s > 0 && now_ - start_ >= opt_.duration_s * 1000LL)
@@ -383,7 +414,8 @@ class Train {
         write_status();
         next_status = now_ + 1000;
       }
-      if (stopping_ && (in_flight() == 0 || now_ >= drain_until_)) break;
+      if (stopping_ && (in_flight() == 0 || now_ >= drain_until_))
+        break;
     }
     finish();
     return 0;
@@ -403,7 +435,8 @@ class Train {
   }
 
   void begin_stop() {
-    if (stopping_) return;
+    if (stopping_)
+      return;
     stopping_ = true;
     drain_until_ = now_ + opt_.stall_ms;
   }
@@ -411,43 +444,50 @@ class Train {
   // Requests still owed an answer, and new connections still opening.
   int in_flight() const {
     int n = 0;
-    for (const auto &[t, c] : conns_)
-      if (c->state == State::Waiting || c->state == State::Connecting) n++;
+    for (const auto& [t, c] : conns_)
+      if (c->state == State::Waiting || c->state == State::Connecting)
+        n++;
     return n;
   }
 
   int alive() const {
     int n = 0;
-    for (const auto &[t, c] : conns_)
-      if (c->held && c->state != State::Done && c->answered) n++;
+    for (const auto& [t, c] : conns_)
+      if (c->held && c->state != State::Done && c->answered)
+        n++;
     return n;
   }
 
   bool opening_done() const {
-    if (!queue_.empty()) return false;
-    for (const auto &[t, c] : conns_)
-      if (c->held && c->state != State::Done && !c->answered) return false;
+    if (!queue_.empty())
+      return false;
+    for (const auto& [t, c] : conns_)
+      if (c->held && c->state != State::Done && !c->answered)
+        return false;
     return true;
   }
 
-  void open(Conn &c) {
-    const Addr &a = opt_.targets[c.target];
+  void open(Conn& c) {
+    const Addr& a = opt_.targets[c.target];
     c.fd = socket(a.ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, opt_.proto.protocol);
-    if (c.fd < 0) die("socket");
+    if (c.fd < 0)
+      die("socket");
     no_delay(c.fd, opt_.proto);
     c.state = State::Connecting;
     c.deadline = now_ + (c.held ? kConnectTimeoutMs : kNewTimeoutMs);
-    int rc = connect(c.fd, reinterpret_cast<const sockaddr *>(&a.ss), a.len);
+    int rc = connect(c.fd, reinterpret_cast<const sockaddr*>(&a.ss), a.len);
     if (rc < 0 && errno != EINPROGRESS) {
       int err = errno;
-      if (c.held) end(c, Result::OpenFailed, err);
-      else end(c, err == ECONNREFUSED ? Result::NewRefused : Result::NewFailed, err);
+      if (c.held)
+        end(c, Result::OpenFailed, err);
+      else
+        end(c, err == ECONNREFUSED ? Result::NewRefused : Result::NewFailed, err);
       return;
     }
     epoll_set(ep_, EPOLL_CTL_ADD, c.fd, EPOLLOUT | EPOLLIN, c.token);
   }
 
-  void send_request(Conn &c) {
+  void send_request(Conn& c) {
     c.seq++;
     std::string line = std::to_string(c.token) + " " + std::to_string(c.seq) + " " +
                        payload(c.token, c.seq) + "\n";
@@ -459,14 +499,15 @@ class Train {
     flush(c);
   }
 
-  void flush(Conn &c) {
+  void flush(Conn& c) {
     while (!c.out.empty()) {
       ssize_t n = send(c.fd, c.out.data(), c.out.size(), MSG_NOSIGNAL);
       if (n > 0) {
         c.out.erase(0, static_cast<size_t>(n));
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno == EINTR)
+        continue;
       if (n < 0 && errno != EAGAIN) {
         end(c, Result::Reset, errno);
         return;
@@ -477,31 +518,38 @@ class Train {
       epoll_set(ep_, EPOLL_CTL_MOD, c.fd, c.out.empty() ? EPOLLIN : EPOLLIN | EPOLLOUT, c.token);
   }
 
-  void on_event(Conn &c, uint32_t ev) {
+  void on_event(Conn& c, uint32_t ev) {
     if (c.state == State::Connecting) {
-      if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
+      if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
+        return;
       int err = 0;
       socklen_t len = sizeof(err);
       getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
       if (err != 0) {
-        if (c.held) end(c, Result::OpenFailed, err);
-        else end(c, err == ECONNREFUSED ? Result::NewRefused : Result::NewFailed, err);
+        if (c.held)
+          end(c, Result::OpenFailed, err);
+        else
+          end(c, err == ECONNREFUSED ? Result::NewRefused : Result::NewFailed, err);
         return;
       }
       sockaddr_storage local{};
       socklen_t llen = sizeof(local);
-      getsockname(c.fd, reinterpret_cast<sockaddr *>(&local), &llen);
+      getsockname(c.fd, reinterpret_cast<sockaddr*>(&local), &llen);
       c.local = addr_text(local);
       send_request(c);
       return;
     }
-    if (c.state == State::Done) return;
-    if (ev & EPOLLOUT) flush(c);
-    if (c.state == State::Done) return;
-    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)) read_replies(c);
+    if (c.state == State::Done)
+      return;
+    if (ev & EPOLLOUT)
+      flush(c);
+    if (c.state == State::Done)
+      return;
+    if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP))
+      read_replies(c);
   }
 
-  void read_replies(Conn &c) {
+  void read_replies(Conn& c) {
     char buf[8192];
     for (;;) {
       ssize_t n = recv(c.fd, buf, sizeof(buf), 0);
@@ -509,8 +557,10 @@ class Train {
         c.in.append(buf, static_cast<size_t>(n));
         continue;
       }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) break;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        break;
       // End of stream or an error: the peer (or a middlebox) reset it.
       int err = n == 0 ? 0 : errno;
       if (!c.held && c.state == State::Waiting && err == ECONNREFUSED) {
@@ -525,7 +575,7 @@ class Train {
     process_lines(c);
   }
 
-  void process_lines(Conn &c) {
+  void process_lines(Conn& c) {
     for (size_t nl; c.state != State::Done && (nl = c.in.find('\n')) != std::string::npos;) {
       std::string line = c.in.substr(0, nl + 1);
       c.in.erase(0, nl + 1);
@@ -561,11 +611,13 @@ class Train {
       c.deadline = c.exchanges == 1 ? now_ + static_cast<int64_t>(c.token * 7919 % opt_.interval_ms)
                                     : c.sent_at + opt_.interval_ms;
     }
-    if (c.in.size() > kMaxLine) end(c, c.held ? Result::Wrong : Result::NewFailed, 0, "long line");
+    if (c.in.size() > kMaxLine)
+      end(c, c.held ? Result::Wrong : Result::NewFailed, 0, "long line");
   }
 
-  void end(Conn &c, Result r, int err, std::string detail = "") {
-    if (c.fd >= 0) close(c.fd);  // close() also leaves the epoll set
+  void end(Conn& c, Result r, int err, std::string detail = "") {
+    if (c.fd >= 0)
+      close(c.fd);  // close() also leaves the epoll set
     c.fd = -1;
     c.state = State::Done;
     c.result = r;
@@ -593,7 +645,7 @@ class Train {
     }
   }
 
-  void print_conn(FILE *f, const Conn &c) const {
+  void print_conn(FILE* f, const Conn& c) const {
     std::fprintf(f, "CONN id=%llu state=%s src=%s dst=%s server=%s exchanges=%llu err=%s%s%s\n",
                  static_cast<unsigned long long>(c.token), result_name(c.result), c.local.c_str(),
                  opt_.targets[c.target].text.c_str(), c.server.empty() ? "-" : c.server.c_str(),
@@ -602,11 +654,14 @@ class Train {
   }
 
   void write_report() const {
-    if (opt_.report_file.empty()) return;
-    FILE *f = std::fopen(opt_.report_file.c_str(), "w");
-    if (!f) return;
-    for (const auto &[t, c] : conns_)
-      if (c->held) print_conn(f, *c);
+    if (opt_.report_file.empty())
+      return;
+    FILE* f = std::fopen(opt_.report_file.c_str(), "w");
+    if (!f)
+      return;
+    for (const auto& [t, c] : conns_)
+      if (c->held)
+        print_conn(f, *c);
     std::fclose(f);
   }
 
@@ -614,8 +669,9 @@ class Train {
     // Held connections open a few at a time: a burst of hundreds of
     // handshakes would only measure the guest's patience.
     int opening = 0;
-    for (const auto &[t, c] : conns_)
-      if (c->held && c->state == State::Connecting) opening++;
+    for (const auto& [t, c] : conns_)
+      if (c->held && c->state == State::Connecting)
+        opening++;
     while (!queue_.empty() && opening < kMaxOpening && !stopping_) {
       open(*conns_[queue_.front()]);
       queue_.erase(queue_.begin());
@@ -627,7 +683,7 @@ class Train {
         c->token = next_token_++;
         c->held = false;
         c->target = static_cast<size_t>(c->token) % opt_.targets.size();
-        Conn &ref = *c;
+        Conn& ref = *c;
         conns_[c->token] = std::move(c);
         open(ref);
         next_new_ += static_cast<int64_t>(1000.0 / opt_.rate);
@@ -635,14 +691,15 @@ class Train {
     } else if (!ready_) {
       next_new_ = now_;
     }
-    for (auto &[t, c] : conns_) {
+    for (auto& [t, c] : conns_) {
       switch (c->state) {
         case State::Connecting:
           if (now_ >= c->deadline)
             end(*c, c->held ? Result::OpenFailed : Result::NewFailed, ETIMEDOUT);
           break;
         case State::Idle:
-          if (!stopping_ && now_ >= c->deadline) send_request(*c);
+          if (!stopping_ && now_ >= c->deadline)
+            send_request(*c);
           break;
         case State::Waiting:
           if (now_ >= c->deadline)
@@ -652,35 +709,41 @@ class Train {
           break;
       }
     }
-    for (uint64_t t : finished_new_) conns_.erase(t);
+    for (uint64_t t : finished_new_)
+      conns_.erase(t);
     finished_new_.clear();
   }
 
-  std::string tally(const std::map<std::string, uint64_t> &by) const {
+  std::string tally(const std::map<std::string, uint64_t>& by) const {
     std::string s;
-    for (const auto &[name, n] : by) s += (s.empty() ? "" : ",") + name + ":" + std::to_string(n);
+    for (const auto& [name, n] : by)
+      s += (s.empty() ? "" : ",") + name + ":" + std::to_string(n);
     return s.empty() ? "-" : s;
   }
 
   void print_phase() {
     phase_no_++;
-    std::printf("PHASE %d held=%d broken=%llu new_ok=%llu new_refused=%llu new_failed=%llu new_by=%s\n",
-                phase_no_, alive(), static_cast<unsigned long long>(phase_.broken),
-                static_cast<unsigned long long>(phase_.new_ok),
-                static_cast<unsigned long long>(phase_.new_refused),
-                static_cast<unsigned long long>(phase_.new_failed), tally(phase_.new_by).c_str());
+    std::printf(
+        "PHASE %d held=%d broken=%llu new_ok=%llu new_refused=%llu new_failed=%llu new_by=%s\n",
+        phase_no_, alive(), static_cast<unsigned long long>(phase_.broken),
+        static_cast<unsigned long long>(phase_.new_ok),
+        static_cast<unsigned long long>(phase_.new_refused),
+        static_cast<unsigned long long>(phase_.new_failed), tally(phase_.new_by).c_str());
     std::fflush(stdout);
     phase_ = Counters{};
   }
 
   void write_status() {
-    if (opt_.status_file.empty()) return;
+    if (opt_.status_file.empty())
+      return;
     int slow = 0;
-    for (const auto &[t, c] : conns_)
-      if (c->held && c->state == State::Waiting && now_ - c->sent_at > kSlowMs) slow++;
+    for (const auto& [t, c] : conns_)
+      if (c->held && c->state == State::Waiting && now_ - c->sent_at > kSlowMs)
+        slow++;
     std::string tmp = opt_.status_file + ".tmp";
-    FILE *f = std::fopen(tmp.c_str(), "w");
-    if (!f) return;
+    FILE* f = std::fopen(tmp.c_str(), "w");
+    if (!f)
+      return;
     std::fprintf(f, "held=%d slow=%d broken=%llu ready=%d\n", alive(), slow,
                  static_cast<unsigned long long>(total_.broken), ready_ ? 1 : 0);
     std::fclose(f);
@@ -689,31 +752,43 @@ class Train {
 
   void finish() {
     // What is still waiting at the end of the drain never got its answer.
-    for (auto &[t, c] : conns_) {
+    for (auto& [t, c] : conns_) {
       if (c->state == State::Waiting)
         end(*c, c->held ? Result::Stalled : Result::NewFailed, ETIMEDOUT, "no answer at stop");
       else if (c->state == State::Connecting)
         end(*c, c->held ? Result::OpenFailed : Result::NewFailed, ETIMEDOUT);
     }
     uint64_t reset = 0, stalled = 0, wrong = 0, open_failed = 0;
-    for (const auto &[t, c] : conns_) {
-      if (!c->held) continue;
+    for (const auto& [t, c] : conns_) {
+      if (!c->held)
+        continue;
       switch (c->result) {
-        case Result::Reset: reset++; break;
-        case Result::Stalled: stalled++; break;
-        case Result::Wrong: wrong++; break;
-        case Result::OpenFailed: open_failed++; break;
-        default: break;
+        case Result::Reset:
+          reset++;
+          break;
+        case Result::Stalled:
+          stalled++;
+          break;
+        case Result::Wrong:
+          wrong++;
+          break;
+        case Result::OpenFailed:
+          open_failed++;
+          break;
+        default:
+          break;
       }
     }
     int held = 0;
-    for (const auto &[t, c] : conns_)
-      if (c->held && c->result == Result::Ok && c->answered) held++;
+    for (const auto& [t, c] : conns_)
+      if (c->held && c->result == Result::Ok && c->answered)
+        held++;
     std::printf(
         "SUMMARY proto=%s target=%d held=%d broken=%llu reset=%llu stalled=%llu wrong=%llu "
         "open_failed=%llu new_ok=%llu new_refused=%llu new_failed=%llu new_by=%s exchanges=%llu "
         "max_rtt_ms=%lld\n",
-        opt_.proto.name.c_str(), opt_.hold, held, static_cast<unsigned long long>(reset + stalled + wrong),
+        opt_.proto.name.c_str(), opt_.hold, held,
+        static_cast<unsigned long long>(reset + stalled + wrong),
         static_cast<unsigned long long>(reset), static_cast<unsigned long long>(stalled),
         static_cast<unsigned long long>(wrong), static_cast<unsigned long long>(open_failed),
         static_cast<unsigned long long>(total_.new_ok),
@@ -736,20 +811,24 @@ class Train {
   Counters total_, phase_;
 };
 
-int run(int argc, char **argv) {
-  if (argc < 4) usage();
+int run(int argc, char** argv) {
+  if (argc < 4)
+    usage();
   Options o;
   auto proto = parse_proto(argv[2]);
-  if (!proto) usage();
+  if (!proto)
+    usage();
   o.proto = *proto;
   o.port = std::atoi(argv[3]);
   for (int i = 4; i < argc; i++) {
     std::string_view a = argv[i];
-    if (i + 1 >= argc) usage();
-    const char *v = argv[++i];
+    if (i + 1 >= argc)
+      usage();
+    const char* v = argv[++i];
     if (a == "--to") {
       auto addr = parse_addr(v, o.port);
-      if (!addr) usage();
+      if (!addr)
+        usage();
       o.targets.push_back(*addr);
     } else if (a == "--hold") {
       o.hold = std::atoi(v);
@@ -771,22 +850,26 @@ int run(int argc, char **argv) {
       usage();
     }
   }
-  if (o.targets.empty() || o.port <= 0 || o.hold < 0) usage();
+  if (o.targets.empty() || o.port <= 0 || o.hold < 0)
+    usage();
   return Train(std::move(o)).run();
 }
 
 }  // namespace
 
-int main(int argc, char **argv) {
-  if (argc < 2) usage();
+int main(int argc, char** argv) {
+  if (argc < 2)
+    usage();
   std::string_view verb = argv[1];
   if (verb == "serve" && argc >= 5) {
     auto proto = parse_proto(argv[2]);
-    if (!proto) usage();
+    if (!proto)
+      usage();
     std::vector<std::string> binds(argv + 5, argv + argc);
     signal(SIGPIPE, SIG_IGN);
     return serve(*proto, std::atoi(argv[3]), argv[4], binds);
   }
-  if (verb == "run") return run(argc, argv);
+  if (verb == "run")
+    return run(argc, argv);
   usage();
 }
