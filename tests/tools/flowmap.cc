@@ -31,8 +31,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -44,13 +44,14 @@ constexpr int kAnswerMs = 3000;
 constexpr char kMessage[] = "flowmap";
 
 [[noreturn]] void usage() {
-  std::fputs("usage: flowmap udp|tcp VIP PORT SRC NADDR SPORT NPORTS\n"
-             "       flowmap hold tcp VIP PORT SRC NADDR SPORT NPORTS GOFILE\n",
-             stderr);
+  std::fputs(
+      "usage: flowmap udp|tcp VIP PORT SRC NADDR SPORT NPORTS\n"
+      "       flowmap hold tcp VIP PORT SRC NADDR SPORT NPORTS GOFILE\n",
+      stderr);
   std::exit(2);
 }
 
-[[noreturn]] void die(const char *what) {
+[[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "flowmap: %s: %s\n", what, std::strerror(errno));
   std::exit(1);
 }
@@ -60,10 +61,10 @@ struct Addr {
   socklen_t len = 0;
 };
 
-Addr parse(const char *text, int port) {
+Addr parse(const char* text, int port) {
   Addr a;
-  auto *v4 = reinterpret_cast<sockaddr_in *>(&a.ss);
-  auto *v6 = reinterpret_cast<sockaddr_in6 *>(&a.ss);
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
   if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons(static_cast<uint16_t>(port));
@@ -79,14 +80,14 @@ Addr parse(const char *text, int port) {
 }
 
 // SRC + i, port p.
-Addr source(const Addr &base, uint32_t i, int port) {
+Addr source(const Addr& base, uint32_t i, int port) {
   Addr a = base;
   if (a.ss.ss_family == AF_INET) {
-    auto *v4 = reinterpret_cast<sockaddr_in *>(&a.ss);
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
     v4->sin_addr.s_addr = htonl(ntohl(v4->sin_addr.s_addr) + i);
     v4->sin_port = htons(static_cast<uint16_t>(port));
   } else {
-    auto *v6 = reinterpret_cast<sockaddr_in6 *>(&a.ss);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
     uint32_t low;
     std::memcpy(&low, &v6->sin6_addr.s6_addr[12], 4);
     low = htonl(ntohl(low) + i);
@@ -96,13 +97,12 @@ Addr source(const Addr &base, uint32_t i, int port) {
   return a;
 }
 
-std::string text(const Addr &a) {
+std::string text(const Addr& a) {
   char buf[INET6_ADDRSTRLEN];
   if (a.ss.ss_family == AF_INET)
-    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in *>(&a.ss)->sin_addr, buf, sizeof(buf));
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&a.ss)->sin_addr, buf, sizeof(buf));
   else
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6 *>(&a.ss)->sin6_addr, buf,
-              sizeof(buf));
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&a.ss)->sin6_addr, buf, sizeof(buf));
   return buf;
 }
 
@@ -116,7 +116,7 @@ struct Flow {
   std::string answer = "-";
 };
 
-void start(Flow &f, bool tcp, const Addr &dst) {
+void start(Flow& f, bool tcp, const Addr& dst) {
   int family = f.src.ss.ss_family;
   f.fd = socket(family, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
   if (f.fd < 0)
@@ -131,9 +131,9 @@ void start(Flow &f, bool tcp, const Addr &dst) {
   const linger abort{1, 0};
   if (tcp)
     setsockopt(f.fd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
-  if (bind(f.fd, reinterpret_cast<const sockaddr *>(&f.src.ss), f.src.len) < 0)
+  if (bind(f.fd, reinterpret_cast<const sockaddr*>(&f.src.ss), f.src.len) < 0)
     die("bind");
-  if (connect(f.fd, reinterpret_cast<const sockaddr *>(&dst.ss), dst.len) < 0 &&
+  if (connect(f.fd, reinterpret_cast<const sockaddr*>(&dst.ss), dst.len) < 0 &&
       errno != EINPROGRESS) {
     f.state = State::Done;
     return;
@@ -147,7 +147,7 @@ void start(Flow &f, bool tcp, const Addr &dst) {
 }
 
 // Advance one flow that poll() reported ready.
-void step(Flow &f, short revents) {
+void step(Flow& f, short revents) {
   if (f.state == State::Connecting) {
     int err = 0;
     socklen_t len = sizeof(err);
@@ -178,8 +178,8 @@ void wait_all(std::span<Flow> flows, int ms = kAnswerMs) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
   for (;;) {
     std::vector<pollfd> pfd;
-    std::vector<Flow *> who;
-    for (auto &f : flows) {
+    std::vector<Flow*> who;
+    for (auto& f : flows) {
       if (f.state == State::Done)
         continue;
       short ev = f.state == State::Connecting ? POLLOUT : POLLIN;
@@ -200,15 +200,15 @@ void wait_all(std::span<Flow> flows, int ms = kAnswerMs) {
   }
 }
 
-void run_window(std::span<Flow> flows, bool tcp, const Addr &dst) {
-  for (auto &f : flows)
+void run_window(std::span<Flow> flows, bool tcp, const Addr& dst) {
+  for (auto& f : flows)
     start(f, tcp, dst);
   wait_all(flows);
   // Neither answered nor refused: a loaded lab lost or delayed a packet.
   // Ask again, twice at most, from the same address and port.
   for (int retry = 0; retry < 2; retry++) {
     bool again = false;
-    for (auto &f : flows) {
+    for (auto& f : flows) {
       if (f.state == State::Done)
         continue;
       close(f.fd);
@@ -219,29 +219,29 @@ void run_window(std::span<Flow> flows, bool tcp, const Addr &dst) {
       break;
     wait_all(flows);
   }
-  for (auto &f : flows) {
+  for (auto& f : flows) {
     close(f.fd);
     std::printf("%s %d %s\n", text(f.src).c_str(), f.sport, f.answer.c_str());
   }
 }
 
 // Held connections: ask each answered one again once GOFILE exists.
-int hold(std::vector<Flow> &flows, const Addr &dst, const char *gofile) {
+int hold(std::vector<Flow>& flows, const Addr& dst, const char* gofile) {
   for (size_t i = 0; i < flows.size(); i += kWindow) {
     auto w = std::span(flows).subspan(i, std::min(kWindow, flows.size() - i));
-    for (auto &f : w)
+    for (auto& f : w)
       start(f, true, dst);
     wait_all(w);
   }
   size_t answered = 0;
-  for (auto &f : flows)
+  for (auto& f : flows)
     answered += f.answer != "-";
   std::fprintf(stderr, "READY answered=%zu\n", answered);
   for (int i = 0; i < 6000 && access(gofile, F_OK) != 0; i++)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
 
   std::vector<std::string> first;
-  for (auto &f : flows) {
+  for (auto& f : flows) {
     first.push_back(f.answer);
     f.state = State::Done;
     if (f.answer == "-")
@@ -262,8 +262,8 @@ int hold(std::vector<Flow> &flows, const Addr &dst, const char *gofile) {
 
 }  // namespace
 
-int main(int argc, char **argv) {
-  const char *gofile = nullptr;
+int main(int argc, char** argv) {
+  const char* gofile = nullptr;
   if (argc == 10 && std::string_view(argv[1]) == "hold" && std::string_view(argv[2]) == "tcp") {
     gofile = argv[9];
     argv++;
@@ -305,7 +305,7 @@ int main(int argc, char **argv) {
       window.push_back(f);
       if (window.size() == kWindow || (p == nports - 1 && i == naddr - 1)) {
         run_window(window, tcp, dst);
-        for (auto &w : window)
+        for (auto& w : window)
           answered += w.answer != "-";
         total += window.size();
         window.clear();
