@@ -67,9 +67,7 @@ class Msg {
     std::string z(s);
     return put(type, z.c_str(), z.size() + 1);
   }
-  Msg& raw(uint16_t type, std::string_view bytes) {
-    return put(type, bytes.data(), bytes.size());
-  }
+  Msg& raw(uint16_t type, std::string_view bytes) { return put(type, bytes.data(), bytes.size()); }
 
   // Nests: begin() opens one, end() fixes its length.
   Msg& begin(uint16_t type) {
@@ -128,8 +126,7 @@ class Genl {
     *replies = 0;
     sockaddr_nl to{};
     to.nl_family = AF_NETLINK;
-    if (sendto(fd_, req.data(), req.size(), 0, reinterpret_cast<sockaddr*>(&to),
-               sizeof(to)) < 0)
+    if (sendto(fd_, req.data(), req.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to)) < 0)
       return errno;
     uint32_t seq = reinterpret_cast<const nlmsghdr*>(req.data())->nlmsg_seq;
     std::vector<uint8_t> buf(65536);
@@ -227,8 +224,8 @@ Msg& full(Msg& m, const char* sched = "rr", uint32_t netmask = 0xffffffff) {
 }
 
 // A full dest nest body: DR, weight 1, no thresholds.
-Msg& dest4(Msg& m, const char* addr, uint16_t port, uint32_t fwd = 3,
-           uint32_t weight = 1, uint32_t u = 0, uint32_t l = 0) {
+Msg& dest4(Msg& m, const char* addr, uint16_t port, uint32_t fwd = 3, uint32_t weight = 1,
+           uint32_t u = 0, uint32_t l = 0) {
   return m.raw(IPVS_DEST_ATTR_ADDR, addr4(addr))
       .u16(IPVS_DEST_ATTR_PORT, htons(port))
       .u32(IPVS_DEST_ATTR_FWD_METHOD, fwd)
@@ -256,28 +253,24 @@ std::vector<Case> cases() {
 
   // The family and the genl header.
   add("info", [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_INFO, 0).finish(s); });
-  add("info_version_0", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_INFO, 0, 0).finish(s);
-  });
-  add("info_version_9", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_INFO, 0, 9).finish(s);
-  });
+  add("info_version_0",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_INFO, 0, 0).finish(s); });
+  add("info_version_9",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_INFO, 0, 9).finish(s); });
   add("cmd_unspec", [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_UNSPEC, 0).finish(s); });
-  add("cmd_set_info", [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_SET_INFO, 0).finish(s); });
+  add("cmd_set_info",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_SET_INFO, 0).finish(s); });
   add("cmd_99", [](uint16_t f, uint32_t s) { return Msg(f, 99, 0).finish(s); });
   add("get_dest_do", [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_DEST, 0).finish(s); });
-  add("get_daemon_do", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_DAEMON, 0).finish(s);
-  });
-  add("get_info_dump", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_INFO, NLM_F_DUMP).finish(s);
-  });
+  add("get_daemon_do",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_DAEMON, 0).finish(s); });
+  add("get_info_dump",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_INFO, NLM_F_DUMP).finish(s); });
   add("truncated_genl_header", [](uint16_t f, uint32_t s) {
     return Msg(f, IPVS_CMD_GET_INFO, 0).finish(s, NLMSG_HDRLEN + 2);
   });
-  add("unknown_top_attr", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_INFO, 0).u32(50, 1).finish(s);
-  });
+  add("unknown_top_attr",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_INFO, 0).u32(50, 1).finish(s); });
   add("attr_past_end", [](uint16_t f, uint32_t s) {
     Msg m(f, IPVS_CMD_GET_INFO, 0);
     m.bytes(std::string("\x40\x00\x04\x00\x00\x00\x00\x00", 8));
@@ -309,9 +302,8 @@ std::vector<Case> cases() {
   });
 
   // The service nest.
-  add("new_svc_no_attrs", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_NEW_SERVICE, 0).finish(s);
-  });
+  add("new_svc_no_attrs",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_NEW_SERVICE, 0).finish(s); });
   add("new_svc_empty_nest", [](uint16_t f, uint32_t s) {
     return Msg(f, IPVS_CMD_NEW_SERVICE, 0).begin(IPVS_CMD_ATTR_SERVICE).end().finish(s);
   });
@@ -348,7 +340,10 @@ std::vector<Case> cases() {
   });
   add("del_svc_af_u32", [](uint16_t f, uint32_t s) {
     Msg m(f, IPVS_CMD_DEL_SERVICE, 0);
-    m.begin(IPVS_CMD_ATTR_SERVICE).u32(IPVS_SVC_ATTR_AF, AF_INET).u32(IPVS_SVC_ATTR_FWMARK, 7).end();
+    m.begin(IPVS_CMD_ATTR_SERVICE)
+        .u32(IPVS_SVC_ATTR_AF, AF_INET)
+        .u32(IPVS_SVC_ATTR_FWMARK, 7)
+        .end();
     return m.finish(s);
   });
   add("del_svc_addr_17", [](uint16_t f, uint32_t s) {
@@ -401,9 +396,8 @@ std::vector<Case> cases() {
     svc4(m, kVip, 80).bytes(std::string("\xf0\x00\x01\x00", 4)).end();
     return m.finish(s);
   });
-  add("get_svc_dump", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_SERVICE, NLM_F_DUMP).finish(s);
-  });
+  add("get_svc_dump",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_SERVICE, NLM_F_DUMP).finish(s); });
   add("new_svc_exists", [](uint16_t f, uint32_t s) {
     Msg m(f, IPVS_CMD_NEW_SERVICE, 0);
     m.begin(IPVS_CMD_ATTR_SERVICE);
@@ -538,8 +532,7 @@ std::vector<Case> cases() {
     return m.finish(s);
   });
   add("new_dest_svc_missing", [dest_cmd](uint16_t f, uint32_t s) {
-    return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kNoVip,
-                    [](Msg& m) { dest4(m, "198.51.100.50", 80); });
+    return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kNoVip, [](Msg& m) { dest4(m, "198.51.100.50", 80); });
   });
   add("new_dest_no_weight", [dest_cmd](uint16_t f, uint32_t s) {
     return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kVip, [](Msg& m) {
@@ -584,8 +577,7 @@ std::vector<Case> cases() {
     });
   });
   add("new_dest_multicast", [dest_cmd](uint16_t f, uint32_t s) {
-    return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kVip,
-                    [](Msg& m) { dest4(m, "224.0.0.5", 80); });
+    return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kVip, [](Msg& m) { dest4(m, "224.0.0.5", 80); });
   });
   add("new_dest_zero_addr", [dest_cmd](uint16_t f, uint32_t s) {
     return dest_cmd(f, s, IPVS_CMD_NEW_DEST, kVip, [](Msg& m) { dest4(m, "0.0.0.0", 80); });
@@ -599,8 +591,7 @@ std::vector<Case> cases() {
     });
   });
   add("set_dest_missing", [dest_cmd](uint16_t f, uint32_t s) {
-    return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip,
-                    [](Msg& m) { dest4(m, "198.51.100.50", 80); });
+    return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip, [](Msg& m) { dest4(m, "198.51.100.50", 80); });
   });
   add("set_dest_weight_negative", [dest_cmd](uint16_t f, uint32_t s) {
     return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip,
@@ -647,14 +638,12 @@ std::vector<Case> cases() {
     svc4(m, kNoVip, 80).end();
     return m.finish(s);
   });
-  add("get_dest_dump_no_svc", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_DEST, NLM_F_DUMP).finish(s);
-  });
+  add("get_dest_dump_no_svc",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_DEST, NLM_F_DUMP).finish(s); });
 
   // The sync daemon (aavs has none).
-  add("new_daemon_no_nest", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_NEW_DAEMON, 0).finish(s);
-  });
+  add("new_daemon_no_nest",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_NEW_DAEMON, 0).finish(s); });
   add("new_daemon_no_ifn", [](uint16_t f, uint32_t s) {
     return Msg(f, IPVS_CMD_NEW_DAEMON, 0)
         .begin(IPVS_CMD_ATTR_DAEMON)
@@ -686,9 +675,8 @@ std::vector<Case> cases() {
         .end()
         .finish(s);
   });
-  add("get_daemon_dump", [](uint16_t f, uint32_t s) {
-    return Msg(f, IPVS_CMD_GET_DAEMON, NLM_F_DUMP).finish(s);
-  });
+  add("get_daemon_dump",
+      [](uint16_t f, uint32_t s) { return Msg(f, IPVS_CMD_GET_DAEMON, NLM_F_DUMP).finish(s); });
   return c;
 }
 

@@ -85,7 +85,9 @@ class Rng {
     return b;
   }
   template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[below(static_cast<uint32_t>(v.size()))]; }
+  const T& pick(const std::vector<T>& v) {
+    return v[below(static_cast<uint32_t>(v.size()))];
+  }
 
  private:
   static uint64_t mix(uint64_t z) {
@@ -118,7 +120,9 @@ void add32(Bytes& p, uint32_t v) {
   add16(p, static_cast<uint16_t>(v >> 16));
   add16(p, static_cast<uint16_t>(v));
 }
-void append(Bytes& p, const Bytes& q) { p.insert(p.end(), q.begin(), q.end()); }
+void append(Bytes& p, const Bytes& q) {
+  p.insert(p.end(), q.begin(), q.end());
+}
 
 uint32_t sum16(const uint8_t* d, size_t n, uint32_t s = 0) {
   for (size_t i = 0; i + 1 < n; i += 2)
@@ -168,10 +172,18 @@ void fill_l4_csum(Bytes& l4, uint8_t proto, const Addr& s, const Addr& d) {
     put16(l4, off, c);
   };
   switch (proto) {
-    case kTcp: internet(16, true); break;
-    case kUdp: internet(6, true); break;
-    case kIcmp: internet(2, false); break;
-    case kIcmp6: internet(2, true); break;
+    case kTcp:
+      internet(16, true);
+      break;
+    case kUdp:
+      internet(6, true);
+      break;
+    case kIcmp:
+      internet(2, false);
+      break;
+    case kIcmp6:
+      internet(2, true);
+      break;
     case kSctp:
       if (l4.size() >= 12) {
         std::memset(&l4[8], 0, 4);
@@ -180,7 +192,8 @@ void fill_l4_csum(Bytes& l4, uint8_t proto, const Addr& s, const Addr& d) {
           l4[8 + i] = static_cast<uint8_t>(c >> (8 * i));  // little-endian
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -265,7 +278,8 @@ class Gen {
   Flow flow(bool fam6, bool pool = true) {
     Flow f;
     uint32_t host = pool ? r_.below(c_.hosts) : 1000 + r_.below(50000);
-    uint16_t port = static_cast<uint16_t>(pool ? c_.port_base + r_.below(c_.flows) : 1024 + r_.below(60000));
+    uint16_t port =
+        static_cast<uint16_t>(pool ? c_.port_base + r_.below(c_.flows) : 1024 + r_.below(60000));
     uint16_t svc = pool || r_.chance(70) ? r_.pick(c_.ports) : r_.u16();
     const Addr& me = fam6 ? c_.src6 : c_.src4;
     const Addr& peer = fam6 ? c_.dst6 : c_.dst4;
@@ -348,7 +362,8 @@ class Gen {
     switch (r_.below(3)) {
       case 0:
         proto = kTcp;
-        return tcp(f, r_.pick(std::vector<uint8_t>{0x02, 0x10, 0x18, 0x11, 0x04}), r_.bytes(r_.below(30)));
+        return tcp(f, r_.pick(std::vector<uint8_t>{0x02, 0x10, 0x18, 0x11, 0x04}),
+                   r_.bytes(r_.below(30)));
       case 1:
         proto = kUdp;
         return udp(f, r_.bytes(r_.below(60)));
@@ -373,8 +388,10 @@ class Gen {
   // Real flows: SYN, then mid-stream segments from the pool's ports.
   Bytes valid_tcp(bool fam6) {
     Flow f = flow(fam6);
-    static const std::vector<uint8_t> flags{0x02, 0x02, 0x10, 0x10, 0x10, 0x18, 0x18, 0x11, 0x04, 0x14};
-    Bytes t = tcp(f, r_.pick(flags), r_.bytes(r_.chance(50) ? r_.below(100) : 0), 5 + static_cast<int>(r_.below(3)));
+    static const std::vector<uint8_t> flags{0x02, 0x02, 0x10, 0x10, 0x10,
+                                            0x18, 0x18, 0x11, 0x04, 0x14};
+    Bytes t = tcp(f, r_.pick(flags), r_.bytes(r_.chance(50) ? r_.below(100) : 0),
+                  5 + static_cast<int>(r_.below(3)));
     return ip(f.saddr, f.daddr, kTcp, t);
   }
   Bytes valid_udp(bool fam6) {
@@ -386,11 +403,22 @@ class Gen {
     Bytes ch;
     uint32_t vtag = r_.u32();
     switch (r_.below(5)) {
-      case 0: ch = chunk(1, 0, init_value()); vtag = 0; break;
-      case 1: ch = chunk(10, 0, r_.bytes(8 + r_.below(60))); break;  // COOKIE ECHO
-      case 2: ch = chunk(3, 0, r_.bytes(12)); break;                 // SACK
-      case 3: ch = chunk(7, 0, r_.bytes(4)); break;                  // SHUTDOWN
-      default: ch = chunk(0, 3, data_value()); break;
+      case 0:
+        ch = chunk(1, 0, init_value());
+        vtag = 0;
+        break;
+      case 1:
+        ch = chunk(10, 0, r_.bytes(8 + r_.below(60)));
+        break;  // COOKIE ECHO
+      case 2:
+        ch = chunk(3, 0, r_.bytes(12));
+        break;  // SACK
+      case 3:
+        ch = chunk(7, 0, r_.bytes(4));
+        break;  // SHUTDOWN
+      default:
+        ch = chunk(0, 3, data_value());
+        break;
     }
     return ip(f.saddr, f.daddr, kSctp, sctp(f, vtag, ch));
   }
@@ -411,7 +439,8 @@ class Gen {
     Bytes opts;
     if (r_.chance(40)) {
       // Options: NOP, EOL, router alert, record route, garbage.
-      static const std::vector<Bytes> o{{1}, {0}, {148, 4, 0, 0}, {7, 7, 4, 0, 0, 0, 0}, {68, 3}, {131, 0}, {0xff, 0xff}};
+      static const std::vector<Bytes> o{{1},     {0},      {148, 4, 0, 0}, {7, 7, 4, 0, 0, 0, 0},
+                                        {68, 3}, {131, 0}, {0xff, 0xff}};
       for (uint32_t i = r_.below(5); i-- > 0;)
         append(opts, r_.pick(o));
       if (opts.size() > 40)
@@ -419,12 +448,24 @@ class Gen {
     }
     Bytes p = ip4(f.saddr, f.daddr, proto, l4, 0x4000, r_.u16(), opts);
     switch (r_.below(6)) {
-      case 0: p[0] = static_cast<uint8_t>(0x40 | r_.below(16)); break;  // any IHL
-      case 1: put16(p, 2, static_cast<uint16_t>(p.size() + 1 + r_.below(2000))); break;
-      case 2: put16(p, 2, static_cast<uint16_t>(r_.below(static_cast<uint32_t>(p.size())))); break;
-      case 3: p[0] = static_cast<uint8_t>(r_.below(16) << 4 | (p[0] & 0xf)); break;  // version
-      case 4: append(p, r_.bytes(1 + r_.below(64))); break;  // trailing bytes: tot_len < frame
-      default: p[10] ^= 0x5a; return p;                       // bad header checksum
+      case 0:
+        p[0] = static_cast<uint8_t>(0x40 | r_.below(16));
+        break;  // any IHL
+      case 1:
+        put16(p, 2, static_cast<uint16_t>(p.size() + 1 + r_.below(2000)));
+        break;
+      case 2:
+        put16(p, 2, static_cast<uint16_t>(r_.below(static_cast<uint32_t>(p.size()))));
+        break;
+      case 3:
+        p[0] = static_cast<uint8_t>(r_.below(16) << 4 | (p[0] & 0xf));
+        break;  // version
+      case 4:
+        append(p, r_.bytes(1 + r_.below(64)));
+        break;  // trailing bytes: tot_len < frame
+      default:
+        p[10] ^= 0x5a;
+        return p;  // bad header checksum
     }
     p[10] = p[11] = 0;
     size_t ihl = std::min<size_t>(static_cast<size_t>(p[0] & 0xf) * 4, p.size());
@@ -465,10 +506,18 @@ class Gen {
     Bytes p = ip6(f.saddr, f.daddr, 0, any_l4(f, proto));
     p[6] = proto;
     switch (r_.below(4)) {
-      case 0: p.resize(r_.below(static_cast<uint32_t>(p.size()))); break;
-      case 1: put16(p, 4, static_cast<uint16_t>(p.size() - 40 + 1 + r_.below(1000))); break;
-      case 2: put16(p, 4, static_cast<uint16_t>(r_.below(static_cast<uint32_t>(p.size() - 40)))); break;
-      default: p[0] = static_cast<uint8_t>(r_.below(16) << 4); break;
+      case 0:
+        p.resize(r_.below(static_cast<uint32_t>(p.size())));
+        break;
+      case 1:
+        put16(p, 4, static_cast<uint16_t>(p.size() - 40 + 1 + r_.below(1000)));
+        break;
+      case 2:
+        put16(p, 4, static_cast<uint16_t>(r_.below(static_cast<uint32_t>(p.size() - 40))));
+        break;
+      default:
+        p[0] = static_cast<uint8_t>(r_.below(16) << 4);
+        break;
     }
     return p;
   }
@@ -548,7 +597,8 @@ class Gen {
     for (size_t i = chain.size(); i-- > 0;) {
       uint16_t fo = 0;
       if (chain[i] == kFrag6 && r_.chance(50))
-        fo = static_cast<uint16_t>(r_.chance(50) ? 1 : (r_.below(100) << 3));  // M only, or an offset
+        fo = static_cast<uint16_t>(r_.chance(50) ? 1
+                                                 : (r_.below(100) << 3));  // M only, or an offset
       Bytes h = ext6(chain[i], next, fo);
       append(h, rest);
       rest.swap(h);
@@ -597,17 +647,26 @@ class Gen {
     Flow f = flow(fam6, r_.chance(70));
     uint8_t flags;
     switch (r_.below(4)) {
-      case 0: flags = 0; break;
-      case 1: flags = 0xff; break;
-      case 2: flags = 0x04; break;  // RST mid-flow
-      default: flags = r_.byte(); break;
+      case 0:
+        flags = 0;
+        break;
+      case 1:
+        flags = 0xff;
+        break;
+      case 2:
+        flags = 0x04;
+        break;  // RST mid-flow
+      default:
+        flags = r_.byte();
+        break;
     }
     Bytes data = r_.chance(40) ? r_.bytes(1 + r_.below(100)) : Bytes{};
     if (r_.chance(10))
       flags = 0x02;  // SYN with payload
     int doff = r_.chance(50) ? 5 : static_cast<int>(r_.below(16));
     Bytes t = tcp(f, flags, data, doff < 5 ? 5 : doff);
-    t[12] = static_cast<uint8_t>((doff << 4) | (r_.chance(10) ? r_.below(16) : 0));  // also reserved bits
+    t[12] = static_cast<uint8_t>((doff << 4) |
+                                 (r_.chance(10) ? r_.below(16) : 0));  // also reserved bits
     if (r_.chance(20))
       t.resize(r_.below(static_cast<uint32_t>(t.size())));  // header cut short
     fill_l4_csum(t, kTcp, f.saddr, f.daddr);
@@ -620,11 +679,20 @@ class Gen {
     Flow f = flow(fam6, r_.chance(70));
     Bytes u = udp(f, r_.chance(20) ? Bytes{} : r_.bytes(1 + r_.below(100)));
     switch (r_.below(5)) {
-      case 0: put16(u, 4, static_cast<uint16_t>(r_.below(8))); break;
-      case 1: put16(u, 4, static_cast<uint16_t>(u.size() + 1 + r_.below(500))); break;
-      case 2: put16(u, 4, static_cast<uint16_t>(8 + r_.below(static_cast<uint32_t>(u.size() - 7)))); break;
-      case 3: u.resize(r_.below(8)); break;  // shorter than a UDP header
-      default: break;
+      case 0:
+        put16(u, 4, static_cast<uint16_t>(r_.below(8)));
+        break;
+      case 1:
+        put16(u, 4, static_cast<uint16_t>(u.size() + 1 + r_.below(500)));
+        break;
+      case 2:
+        put16(u, 4, static_cast<uint16_t>(8 + r_.below(static_cast<uint32_t>(u.size() - 7))));
+        break;
+      case 3:
+        u.resize(r_.below(8));
+        break;  // shorter than a UDP header
+      default:
+        break;
     }
     if (u.size() >= 8) {
       if (r_.chance(30))
@@ -644,20 +712,43 @@ class Gen {
     for (uint32_t i = 0; i < n; i++) {
       Bytes ch;
       switch (r_.below(8)) {
-        case 0: ch = chunk(1, 0, init_value()); break;
-        case 1: ch = chunk(6, r_.below(2), {}); break;  // ABORT, T bit or not
-        case 2: ch = chunk(0, 3, data_value()); break;
-        case 3: ch = chunk(10, 0, r_.bytes(r_.below(80))); break;
-        case 4: ch = chunk(11, 0, {}); break;
-        case 5: ch = chunk(14, 0, {}); break;
-        default: ch = chunk(r_.byte(), r_.byte(), r_.bytes(r_.below(20))); break;
+        case 0:
+          ch = chunk(1, 0, init_value());
+          break;
+        case 1:
+          ch = chunk(6, r_.below(2), {});
+          break;  // ABORT, T bit or not
+        case 2:
+          ch = chunk(0, 3, data_value());
+          break;
+        case 3:
+          ch = chunk(10, 0, r_.bytes(r_.below(80)));
+          break;
+        case 4:
+          ch = chunk(11, 0, {});
+          break;
+        case 5:
+          ch = chunk(14, 0, {});
+          break;
+        default:
+          ch = chunk(r_.byte(), r_.byte(), r_.bytes(r_.below(20)));
+          break;
       }
       switch (r_.below(6)) {
-        case 0: put16(ch, 2, 0); break;
-        case 1: put16(ch, 2, static_cast<uint16_t>(ch.size() | 1)); break;  // odd
-        case 2: put16(ch, 2, static_cast<uint16_t>(ch.size() + 4 + r_.below(2000))); break;
-        case 3: put16(ch, 2, static_cast<uint16_t>(r_.below(4))); break;
-        default: break;
+        case 0:
+          put16(ch, 2, 0);
+          break;
+        case 1:
+          put16(ch, 2, static_cast<uint16_t>(ch.size() | 1));
+          break;  // odd
+        case 2:
+          put16(ch, 2, static_cast<uint16_t>(ch.size() + 4 + r_.below(2000)));
+          break;
+        case 3:
+          put16(ch, 2, static_cast<uint16_t>(r_.below(4)));
+          break;
+        default:
+          break;
       }
       append(chunks, ch);
     }
@@ -719,7 +810,8 @@ class Gen {
     } else {
       static const std::vector<uint32_t> types{3, 3, 3, 4, 11, 12, 8, 5};
       b[0] = static_cast<uint8_t>(r_.pick(types));
-      b[1] = static_cast<uint8_t>(b[0] == 3 ? r_.pick(std::vector<uint32_t>{3, 4, 1, 13}) : r_.below(2));
+      b[1] = static_cast<uint8_t>(b[0] == 3 ? r_.pick(std::vector<uint32_t>{3, 4, 1, 13})
+                                            : r_.below(2));
       if (b[0] == 3 && b[1] == 4)
         put16(b, 6, static_cast<uint16_t>(r_.chance(20) ? r_.below(600) : 1400));  // frag needed
     }
@@ -750,12 +842,14 @@ class Gen {
     Bytes payload;
     if (r_.chance(50)) {
       oproto = kGre;
-      uint16_t flags = static_cast<uint16_t>(r_.chance(70) ? 0 : (r_.below(16) << 12));  // C, R, K, S bits
+      uint16_t flags =
+          static_cast<uint16_t>(r_.chance(70) ? 0 : (r_.below(16) << 12));  // C, R, K, S bits
       if (r_.chance(5))
         flags = static_cast<uint16_t>(flags | r_.below(8));  // version
       add16(payload, flags);
       static const std::vector<uint32_t> types{0x0800, 0x86dd, 0x6558, 0x8847, 0x1234};
-      uint16_t type = static_cast<uint16_t>(r_.chance(70) ? (inner6 ? 0x86dd : 0x0800) : r_.pick(types));
+      uint16_t type =
+          static_cast<uint16_t>(r_.chance(70) ? (inner6 ? 0x86dd : 0x0800) : r_.pick(types));
       add16(payload, type);
       for (int bit = 0; bit < 3; bit++)
         if (flags & (0x8000 >> (bit == 0 ? 0 : bit + 1)))
@@ -799,7 +893,9 @@ struct Class {
   std::function<std::vector<Bytes>(Gen&, bool v6)> make;
 };
 
-std::vector<Bytes> one(Bytes b) { return {std::move(b)}; }
+std::vector<Bytes> one(Bytes b) {
+  return {std::move(b)};
+}
 
 const std::vector<Class>& classes() {
   static const std::vector<Class> k{
@@ -1026,7 +1122,8 @@ int main(int argc, char** argv) {
           std::printf("%s%02x", b % 4 ? "" : " ", frame[b]);
         std::printf("\n");
       }
-      if (sendto(fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&sll), sizeof(sll)) < 0)
+      if (sendto(fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&sll),
+                 sizeof(sll)) < 0)
         errors++;
       frames++;
       per_class[k.name]++;
@@ -1034,7 +1131,8 @@ int main(int argc, char** argv) {
         uint64_t due = start + frames * 1000000000ULL / c.rate;
         uint64_t t = now_ns();
         if (due > t) {
-          timespec ts{static_cast<time_t>((due - t) / 1000000000ULL), static_cast<long>((due - t) % 1000000000ULL)};
+          timespec ts{static_cast<time_t>((due - t) / 1000000000ULL),
+                      static_cast<long>((due - t) % 1000000000ULL)};
           nanosleep(&ts, nullptr);
         }
       }

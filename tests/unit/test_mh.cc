@@ -11,21 +11,22 @@ using namespace aavs_test;
 
 namespace {
 
-aavs_mh_table build(const std::vector<aavs_sched_member> &m, bool stable = false) {
+aavs_mh_table build(const std::vector<aavs_sched_member>& m, bool stable = false) {
   aavs_mh_table t;
   std::vector<unsigned char> ws(aavs_mh_ws_size(static_cast<unsigned>(m.size())) + 1);
   EXPECT_EQ(aavs_mh_build(&t, m.data(), static_cast<unsigned>(m.size()), stable, ws.data()), 0);
   return t;
 }
 
-std::map<int, int> counts(const aavs_mh_table &t) {
+std::map<int, int> counts(const aavs_mh_table& t) {
   std::map<int, int> c;
-  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++) c[t.slot[i]]++;
+  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++)
+    c[t.slot[i]]++;
   return c;
 }
 
-bool usable_mask(const void *ctx, unsigned int idx) {
-  return (*static_cast<const std::vector<bool> *>(ctx))[idx];
+bool usable_mask(const void* ctx, unsigned int idx) {
+  return (*static_cast<const std::vector<bool>*>(ctx))[idx];
 }
 
 }  // namespace
@@ -59,7 +60,8 @@ TEST(MhFill, EqualWeightsOneSlotPerRound) {
 TEST(MhFill, WeightsAreTurnsPerRound) {
   // {1,2,3,4}: 10 claims per round, 4093 = 409 * 10 + 3 -> +1, +2 extra.
   std::vector<aavs_sched_member> m;
-  for (int i = 0; i < 4; i++) m.push_back(v4_member(0xC6336401u + i, 80, i + 1));
+  for (int i = 0; i < 4; i++)
+    m.push_back(v4_member(0xC6336401u + i, 80, i + 1));
   auto c = counts(build(m));
   EXPECT_EQ(c[0], 409 + 1);
   EXPECT_EQ(c[1], 818 + 2);
@@ -80,7 +82,8 @@ TEST(MhFill, GcdDividesWeights) {
 TEST(MhFill, RshiftScalesLargeWeights) {
   // {1, 128}: gcd 1, fls(128) = 8, rshift 2: turns {1 (0 ?: 1), 32};
   // 4093 = 124 * 33 + 1 -> member 0 gets 125.
-  std::vector<aavs_sched_member> m = {v4_member(0xC6336401u, 80, 1), v4_member(0xC6336402u, 80, 128)};
+  std::vector<aavs_sched_member> m = {v4_member(0xC6336401u, 80, 1),
+                                      v4_member(0xC6336402u, 80, 128)};
   auto c = counts(build(m));
   EXPECT_EQ(c[0], 125);
   EXPECT_EQ(c[1], 4093 - 125);
@@ -106,9 +109,11 @@ TEST(MhFill, AddedWithWeightZeroGetsNoSlot) {
 TEST(MhFill, AllLastWeightsZeroIsEmpty) {
   auto m = servers(3, 0);
   auto t = build(m);
-  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
+  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
   t = build({});
-  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
+  for (int i = 0; i < AAVS_MH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
 }
 
 TEST(MhFill, MoreMembersThanSlotsIsError) {
@@ -116,7 +121,8 @@ TEST(MhFill, MoreMembersThanSlotsIsError) {
   aavs_mh_table t;
   t.slot[0] = 42;
   std::vector<unsigned char> ws(aavs_mh_ws_size(static_cast<unsigned>(m.size())));
-  EXPECT_EQ(aavs_mh_build(&t, m.data(), static_cast<unsigned>(m.size()), false, ws.data()), -EINVAL);
+  EXPECT_EQ(aavs_mh_build(&t, m.data(), static_cast<unsigned>(m.size()), false, ws.data()),
+            -EINVAL);
   EXPECT_EQ(t.slot[0], 42);  // untouched
 }
 
@@ -156,7 +162,8 @@ TEST(MhLookup, GetAndFallbackSequence) {
   int expect = -1;
   for (unsigned k = 0; k < AAVS_MH_TAB_SIZE && expect < 0; k++) {
     unsigned h = aavs_mh_hashkey(fold, 0, 1, (ihash + k) % AAVS_MH_TAB_SIZE) % AAVS_MH_TAB_SIZE;
-    if (ok[t.slot[h]]) expect = t.slot[h];
+    if (ok[t.slot[h]])
+      expect = t.slot[h];
   }
   ASSERT_GE(expect, 0);
   EXPECT_EQ(aavs_mh_get_fallback(&t, fold, 0, usable_mask, &ok), expect);

@@ -16,33 +16,38 @@ namespace {
 
 constexpr size_t kFlows = 200000;
 
-const std::vector<Flow> &flows() {
+const std::vector<Flow>& flows() {
   static const std::vector<Flow> f = random_flows(kFlows, true, 12345);
   return f;
 }
 
 std::vector<aavs_sched_member> mixed_servers(int n) {
   std::vector<aavs_sched_member> v;
-  for (int i = 0; i < n; i++) v.push_back(v4_member(0xC6336401u + i, 80, 1 + i % 4));
+  for (int i = 0; i < n; i++)
+    v.push_back(v4_member(0xC6336401u + i, 80, 1 + i % 4));
   return v;
 }
 
-double agreement(const Director &a, const Director &b, bool fallback) {
+double agreement(const Director& a, const Director& b, bool fallback) {
   size_t same = 0;
-  for (const auto &f : flows()) same += a.pick(f, fallback) == b.pick(f, fallback);
+  for (const auto& f : flows())
+    same += a.pick(f, fallback) == b.pick(f, fallback);
   return static_cast<double>(same) / flows().size();
 }
 
 // Fraction of flows whose hashed server changes between two directors.
-double moved(const Director &a, const Director &b) {
+double moved(const Director& a, const Director& b) {
   size_t diff = 0;
-  for (const auto &f : flows()) diff += a.pick_hashed(f) != b.pick_hashed(f);
+  for (const auto& f : flows())
+    diff += a.pick_hashed(f) != b.pick_hashed(f);
   return static_cast<double>(diff) / flows().size();
 }
 
 const Kind kAll[] = {Kind::SH, Kind::SH_STABLE, Kind::MH, Kind::MH_STABLE};
 
-bool stable(Kind k) { return k == Kind::SH_STABLE || k == Kind::MH_STABLE; }
+bool stable(Kind k) {
+  return k == Kind::SH_STABLE || k == Kind::MH_STABLE;
+}
 
 }  // namespace
 
@@ -85,7 +90,7 @@ namespace {
 
 // Worst |flow share - weight share| over the dests, for random clients
 // (ip_vs hashes clients into the table uniformly).
-double worst_weight_error(Kind k, const std::vector<int> &w) {
+double worst_weight_error(Kind k, const std::vector<int>& w) {
   int total = 0;
   std::vector<aavs_sched_member> m;
   for (size_t i = 0; i < w.size(); i++) {
@@ -94,7 +99,8 @@ double worst_weight_error(Kind k, const std::vector<int> &w) {
   }
   Director d(k, m);
   std::map<int, size_t> c;
-  for (const auto &f : flows()) c[d.get(f)]++;
+  for (const auto& f : flows())
+    c[d.get(f)]++;
   double worst = 0;
   for (size_t i = 0; i < w.size(); i++) {
     double share = static_cast<double>(c[static_cast<int>(i)]) / flows().size();
@@ -140,7 +146,7 @@ TEST(Props, PauseWithFlag3MovesOnlyThePausedServersFlows) {
     Director after(k, m);
     const std::string paused = ident(m[5]);
     size_t own = 0, others_moved = 0, own_to_paused = 0, hashed_changed = 0;
-    for (const auto &f : flows()) {
+    for (const auto& f : flows()) {
       std::string b = before.pick(f, true), a = after.pick(f, true);
       hashed_changed += before.pick_hashed(f) != after.pick_hashed(f);
       if (b == paused) {
@@ -177,13 +183,15 @@ TEST(Props, FallbackSpreadsAPausedServersFlows) {
     Director after(k, m);
     std::map<std::string, size_t> to;
     size_t own = 0;
-    for (const auto &f : flows()) {
-      if (before.pick(f, true) != ident(m[2])) continue;
+    for (const auto& f : flows()) {
+      if (before.pick(f, true) != ident(m[2]))
+        continue;
       own++;
       to[after.pick(f, true)]++;
     }
     size_t most = 0;
-    for (auto &kv : to) most = std::max(most, kv.second);
+    for (auto& kv : to)
+      most = std::max(most, kv.second);
     std::printf("%-10s paused server's flows go to %zu servers, the busiest takes %.1f %%\n",
                 kind_name(k), to.size(), 100.0 * most / own);
     if (k == Kind::SH) {
@@ -234,7 +242,8 @@ MoveRow measure(Kind k, int n) {
     p[i].weight = 0;
     Director p1(k, p);
     size_t diff = 0;
-    for (const auto &f : flows()) diff += p0.pick(f, true) != p1.pick(f, true);
+    for (const auto& f : flows())
+      diff += p0.pick(f, true) != p1.pick(f, true);
     r.pause += static_cast<double>(diff) / flows().size() / n;
   }
   return r;
@@ -244,7 +253,9 @@ MoveRow measure(Kind k, int n) {
 
 TEST(Props, MovedFractionTable) {
   std::string md;
-  md += "| scheduler | N | remove 1 | add 1 | ideal add/remove | pause 1 (w 3->0, fallback) | ideal pause |\n";
+  md +=
+      "| scheduler | N | remove 1 | add 1 | ideal add/remove | pause 1 (w 3->0, fallback) | ideal "
+      "pause |\n";
   md += "|---|---|---|---|---|---|---|\n";
   for (Kind k : kAll) {
     for (int n : {4, 8, 16}) {
@@ -266,8 +277,8 @@ TEST(Props, MovedFractionTable) {
   }
   std::printf("\nFraction of flows (%zu random clients, sh-port on) moved:\n\n%s\n", kFlows,
               md.c_str());
-  if (const char *out = std::getenv("AAVS_MOVED_TABLE")) {
-    if (FILE *fp = std::fopen(out, "w")) {
+  if (const char* out = std::getenv("AAVS_MOVED_TABLE")) {
+    if (FILE* fp = std::fopen(out, "w")) {
       std::fputs(md.c_str(), fp);
       std::fclose(fp);
     }

@@ -11,28 +11,29 @@ using namespace aavs_test;
 
 namespace {
 
-aavs_sh_table build(const std::vector<aavs_sched_member> &m) {
+aavs_sh_table build(const std::vector<aavs_sched_member>& m) {
   aavs_sh_table t;
   EXPECT_EQ(aavs_sh_build(&t, m.data(), static_cast<unsigned>(m.size())), 0);
   return t;
 }
 
-aavs_sh_table build_stable(const std::vector<aavs_sched_member> &m) {
+aavs_sh_table build_stable(const std::vector<aavs_sched_member>& m) {
   aavs_sh_table t;
   std::vector<unsigned char> ws(aavs_sh_ws_size(static_cast<unsigned>(m.size())) + 1);
   EXPECT_EQ(aavs_sh_build_stable(&t, m.data(), static_cast<unsigned>(m.size()), ws.data()), 0);
   return t;
 }
 
-bool usable_mask(const void *ctx, unsigned int idx) {
-  return (*static_cast<const std::vector<bool> *>(ctx))[idx];
+bool usable_mask(const void* ctx, unsigned int idx) {
+  return (*static_cast<const std::vector<bool>*>(ctx))[idx];
 }
 
 }  // namespace
 
 TEST(ShFill, EqualWeightsRoundRobin) {
   auto t = build(servers(3, 1));
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], i % 3) << i;
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], i % 3) << i;
 }
 
 TEST(ShFill, WeightsTwoOne) {
@@ -40,32 +41,37 @@ TEST(ShFill, WeightsTwoOne) {
   auto m = servers(2, 1);
   m[0].weight = 2;
   auto t = build(m);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], (i % 3 < 2) ? 0 : 1) << i;
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], (i % 3 < 2) ? 0 : 1) << i;
 }
 
 TEST(ShFill, WeightZeroStillGetsOneBucketPerCycle) {
   auto m = servers(2, 3);
   m[0].weight = 0;
   auto t = build(m);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], (i % 4 == 0) ? 0 : 1) << i;
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], (i % 4 == 0) ? 0 : 1) << i;
 }
 
 TEST(ShFill, WeightSpillsAcrossTheEnd) {
   // weights {100, 100}: 0 x100, 1 x100, 0 x56.
   auto t = build(servers(2, 100));
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], (i < 100 || i >= 200) ? 0 : 1) << i;
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], (i < 100 || i >= 200) ? 0 : 1) << i;
 }
 
 TEST(ShFill, EmptyMeansNoDest) {
   aavs_sh_table t;
   ASSERT_EQ(aavs_sh_build(&t, nullptr, 0), 0);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
   std::vector<bool> ok;
   EXPECT_EQ(aavs_sh_hashed(&t, 0xC0000201u, 0), -1);
   EXPECT_EQ(aavs_sh_get(&t, 0xC0000201u, 0, usable_mask, &ok), -1);
   EXPECT_EQ(aavs_sh_get_fallback(&t, 0xC0000201u, 0, usable_mask, &ok), -1);
   ASSERT_EQ(aavs_sh_build_stable(&t, nullptr, 0, nullptr), 0);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
 }
 
 TEST(ShFill, TooManyMembers) {
@@ -110,7 +116,7 @@ TEST(ShLookup, NoFallbackUnavailableMeansNone) {
 }
 
 TEST(ShLookup, FallbackProbesFromTwiceIhash) {
-  auto t = build(servers(256, 1));  // bucket i -> member i
+  auto t = build(servers(256, 1));    // bucket i -> member i
   const uint32_t fold = 0xC0000201u;  // ihash 50
   const unsigned ihash = aavs_sh_hashkey(fold, 0, 0);
   ASSERT_EQ(ihash, 50u);
@@ -169,20 +175,25 @@ TEST(ShStable, AddedWithWeightZeroGetsNothingPausedKeepsBuckets) {
   // Added with weight 0 (last_weight 0): owns no bucket.
   m[1].last_weight = 0;
   auto t = build_stable(m);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_NE(t.slot[i], 1);
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_NE(t.slot[i], 1);
   // All last weights 0: empty.
-  for (auto &x : m) x.weight = x.last_weight = 0;
+  for (auto& x : m)
+    x.weight = x.last_weight = 0;
   t = build_stable(m);
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    EXPECT_EQ(t.slot[i], AAVS_SCHED_NONE);
 }
 
 TEST(ShStable, MoreMembersThanBuckets) {
   auto m = servers(300, 1);
   auto t = build_stable(m);
   std::map<int, int> count;
-  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++) count[t.slot[i]]++;
+  for (int i = 0; i < AAVS_SH_TAB_SIZE; i++)
+    count[t.slot[i]]++;
   EXPECT_EQ(count.size(), 256u);
-  for (auto &kv : count) EXPECT_EQ(kv.second, 1);
+  for (auto& kv : count)
+    EXPECT_EQ(kv.second, 1);
 }
 
 TEST(ShStable, Ipv6MembersDistinctDespiteEqualFold) {

@@ -5,8 +5,7 @@
 
 #define GOLDEN_RATIO_32 0x61C88647
 
-static inline u32 hash_32(u32 val, unsigned int bits)
-{
-	return (u32)(val * GOLDEN_RATIO_32) >> (32 - bits);
+static inline u32 hash_32(u32 val, unsigned int bits) {
+  return (u32)(val * GOLDEN_RATIO_32) >> (32 - bits);
 }
 #endif
