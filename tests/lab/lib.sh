@@ -105,9 +105,9 @@ unload_ipvs() {
 	# A namespace deleted just before is cleaned up asynchronously, and
 	# its services pin the scheduler modules until then: retry.
 	while lsmod | grep -Eq '^(aavs|ip_vs)'; do
-		rmmod aavs 2>/dev/null
-		for m in $(lsmod | awk '$1 ~ /^ip_vs_/ {print $1}'); do rmmod "$m" 2>/dev/null; done
-		rmmod ip_vs 2>/dev/null
+		rmmod aavs 2>/dev/null || true
+		for m in $(lsmod | awk '$1 ~ /^ip_vs_/ {print $1}'); do rmmod "$m" 2>/dev/null || true; done
+		rmmod ip_vs 2>/dev/null || true
 		lsmod | grep -Eq '^(aavs|ip_vs)' || break
 		[ $SECONDS -lt $deadline ] || fail "IPVS modules still loaded after 30s: $(lsmod | grep -E '^(aavs|ip_vs)' | awk '{print $1}' | xargs)"
 		sleep 0.2
