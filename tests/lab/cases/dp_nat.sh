@@ -96,7 +96,7 @@ n=$(echo "$conns" | awk '$1 == "TCP" && $3 == "TIME_WAIT"' | wc -l)
 log "stats count both directions"
 out_pkts() { on director ipvsadm -Ln --stats | awk -v s="$1" '$1 != "->" && $2 == s {print $5}'; }
 counted() { [ "$(out_pkts $VIP4:53)" -ge 20 ]; }
-wait_for -t 6 counted
+wait_for -t 20 counted
 on director ipvsadm -Ln --stats
 
 log "ICMP port unreachable from a real server comes back from the VIP"
