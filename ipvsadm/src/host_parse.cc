@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "src/name_lookup.h"
+
 namespace aavs::ipvsadm {
 
 namespace {
@@ -37,24 +39,11 @@ std::optional<in_addr> ipv4_host(const std::string& host) {
   return found;
 }
 
-const char* protocol_name(std::uint16_t protocol) {
-  switch (protocol) {
-    case IPPROTO_TCP:
-      return "tcp";
-    case IPPROTO_UDP:
-      return "udp";
-    case IPPROTO_SCTP:
-      return "sctp";
-    default:
-      return nullptr;
-  }
-}
-
 std::optional<std::uint16_t> parse_port(const std::string& text, std::uint16_t protocol) {
   if (auto n = parse_number(text, 0, 65535)) {
     return static_cast<std::uint16_t>(*n);
   }
-  const char* proto = protocol_name(protocol);
+  const char* proto = services_proto(protocol);
   if (proto == nullptr) {
     return std::nullopt;
   }

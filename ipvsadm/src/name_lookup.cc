@@ -10,8 +10,6 @@
 
 namespace aavs::ipvsadm {
 
-namespace {
-
 const char* services_proto(std::uint16_t protocol) {
   switch (protocol) {
     case IPPROTO_TCP:
@@ -24,6 +22,8 @@ const char* services_proto(std::uint16_t protocol) {
       return nullptr;
   }
 }
+
+namespace {
 
 std::optional<std::string> host_name(const ipvs::Address& addr) {
   hostent entry{};

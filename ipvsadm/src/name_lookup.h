@@ -20,4 +20,8 @@ std::string addrport(const ipvs::Address& addr, std::uint16_t port, std::uint16_
 // Protocol column text: TCP, UDP, SCTP or "?".
 const char* protocol_text(std::uint16_t protocol);
 
+// The services database's protocol name ("tcp", "udp", "sctp") for symbolic ports, both ways;
+// nullptr for any other protocol, whose ports stay numeric.
+const char* services_proto(std::uint16_t protocol);
+
 }  // namespace aavs::ipvsadm
