@@ -61,6 +61,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sockaddr_util.h"
+
 namespace {
 
 constexpr int kTickMs = 10;
@@ -117,22 +119,12 @@ struct Addr {
 
 std::optional<Addr> parse_addr(const std::string& text, int port) {
   Addr a;
+  auto ss = aavs_lab::parse_sockaddr(text.c_str(), port, a.len);
+  if (!ss)
+    return std::nullopt;
+  a.ss = *ss;
   a.text = text;
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&a.ss);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&a.ss);
-  if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(port));
-    a.len = sizeof(*v4);
-    return a;
-  }
-  if (inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(port));
-    a.len = sizeof(*v6);
-    return a;
-  }
-  return std::nullopt;
+  return a;
 }
 
 std::string addr_text(const sockaddr_storage& ss) {

@@ -31,6 +31,8 @@
 #include <thread>
 #include <vector>
 
+#include "sockaddr_util.h"
+
 namespace {
 
 constexpr int kIoTimeoutMs = 3000;
@@ -146,8 +148,6 @@ int serve(const Proto& proto, int port, const std::string& name) {
   }
 }
 
-std::optional<sockaddr_storage> parse_addr(const char* text, int port, socklen_t& len);
-
 [[noreturn]] void accept_loop(int fd, const std::string& name) {
   for (;;) {
     int c = accept(fd, nullptr, nullptr);
@@ -164,7 +164,7 @@ int serve_on(const Proto& proto, int port, const std::string& name, char** addrs
   std::vector<std::thread> threads;
   for (int i = 0; i < n; i++) {
     socklen_t len = 0;
-    auto sa = parse_addr(addrs[i], port, len);
+    auto sa = aavs_lab::parse_sockaddr(addrs[i], port, len);
     if (!sa)
       usage();
     int fd = socket(sa->ss_family, proto.type, proto.protocol);
@@ -183,25 +183,6 @@ int serve_on(const Proto& proto, int port, const std::string& name, char** addrs
   for (auto& t : threads)
     t.join();
   return 0;
-}
-
-std::optional<sockaddr_storage> parse_addr(const char* text, int port, socklen_t& len) {
-  sockaddr_storage ss{};
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-  if (inet_pton(AF_INET, text, &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(static_cast<uint16_t>(port));
-    len = sizeof(*v4);
-    return ss;
-  }
-  if (inet_pton(AF_INET6, text, &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(static_cast<uint16_t>(port));
-    len = sizeof(*v6);
-    return ss;
-  }
-  return std::nullopt;
 }
 
 // One flow: a fresh socket (so a fresh source port), one request, one answer.
@@ -226,7 +207,7 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
 
 int ask(const Proto& proto, const char* addr, int port, const std::string& message, int count) {
   socklen_t len = 0;
-  auto dst = parse_addr(addr, port, len);
+  auto dst = aavs_lab::parse_sockaddr(addr, port, len);
   if (!dst)
     usage();
   int failed = 0;
