@@ -58,7 +58,7 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 
 # Kernel modules: those the lab loads, with their dependencies.
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
-      sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre pktgen nf_conntrack"
+      sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre pktgen nf_conntrack virtio_pci virtio_net"
 for m in $mods; do
 	modprobe -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
 done | sort -u | while read -r ko; do
@@ -81,7 +81,7 @@ done
 
 cp "$top/tests/lab/init" "$root/init"
 chmod 0755 "$root/init"
-cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/cases" "$top/tests/lab/shell" "$root/lab/"
+cp -r "$top/tests/lab/lib.sh" "$top/tests/lab/peer-exec" "$top/tests/lab/bad-kernel-lines" "$top/tests/lab/cases" "$top/tests/lab/shell" "$root/lab/"
 # The cluster cases' configuration templates (bird).
 cp -r "$top/tests/lab/cluster" "$root/lab/"
 # Packaging files (modprobe.d) for the cases that install them at run time.

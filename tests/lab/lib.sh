@@ -22,8 +22,41 @@ log() { echo "--- $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 
-# on NS CMD...: run CMD inside namespace NS.
-on() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# on NS CMD...: run CMD inside namespace NS, or on the peer guest when NS
+# is one of LAB_REMOTE's names (a case marked "# lab-peer" gets a second
+# guest, see tests/lab/run).
+declare -A LAB_REMOTE=()
+on() {
+	local ns=$1
+	shift
+	if [ -n "${LAB_REMOTE[$ns]:-}" ]; then
+		remote "${LAB_REMOTE[$ns]}" "$@"
+	else
+		ip netns exec "$ns" "$@"
+	fi
+}
+
+# remote HOST CMD...: run CMD in the peer guest's root namespace (its
+# tests/lab/peer-exec), with its stdout, stderr and exit status.  No stdin.
+LAB_PEER=10.255.0.2
+remote() {
+	local host=$1 fd line rc=255
+	shift
+	exec {fd}<>"/dev/tcp/$host/7000" || return 255
+	printf '%s\n' "$(printf '%q ' "$@")" >&$fd
+	while IFS= read -r line <&$fd; do
+		case $line in
+		"O "*) printf '%s\n' "${line#O }" ;;
+		"E "*) printf '%s\n' "${line#E }" >&2 ;;
+		"RC "*) rc=${line#RC } ;;
+		esac
+	done
+	exec {fd}<&-
+	return "$rc"
+}
+
+# peer_ready: the peer guest answers (cases marked "# lab-peer" only).
+peer_ready() { remote $LAB_PEER true; }
 
 netns_new() {
 	local ns
