@@ -2,8 +2,10 @@
 # demo.sh — `make demo`: three IPVS directors active-active behind ECMP (BGP
 # with bird2), no state sync, under 300 long-lived connections plus a train
 # of new ones; directors leave, die and return, a real server is paused and
-# returns.  Each scenario runs on stock ip_vs (the reference) and on aavs,
-# in the qemu lab (tests/lab/cases/cluster_*.sh), and ends as one table row:
+# returns.  Each scenario runs on stock ip_vs (the reference), on aavs, and
+# on a mixed cluster (two aavs directors and a stock one, in a second
+# guest), in the qemu lab (tests/lab/cases/cluster_*.sh), and ends as one
+# table row:
 #
 #   scenario | stack | held | broken | new ok | new refused | new flows per server | verdict
 #
@@ -11,13 +13,13 @@
 # reset, stalled or answered wrongly during it.  Rows ending in "-" are
 # negative controls (a flag switched off) and are expected to break.
 #
-#   tests/demo.sh [-k 6.1|6.12]      (default 6.1; about 10 minutes)
+#   tests/demo.sh [-k 6.1|6.12]      (default 6.1; about 15 minutes)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=6.1
 [ "${1:-}" = -k ] && kernel=$2
-cases=(cluster_tcp cluster_sctp)
+cases=(cluster_tcp cluster_sctp cluster_mixed)
 t0=$SECONDS
 
 cd "$top" || exit 1
@@ -48,7 +50,7 @@ if [ -z "$rows" ]; then
 fi
 
 echo
-# One line per scenario and stack, stock and aavs next to each other.
+# One line per scenario and stack: stock, aavs and mixed next to each other.
 echo "$rows" | awk -F'|' '
 	{
 		key = $2
@@ -65,6 +67,7 @@ echo "$rows" | awk -F'|' '
 		for (i = 0; i < n; i++) {
 			if ((order[i], "stock") in line) show(line[order[i], "stock"])
 			if ((order[i], "aavs") in line) show(line[order[i], "aavs"])
+			if ((order[i], "mixed") in line) show(line[order[i], "mixed"])
 		}
 	}'
 echo

@@ -17,43 +17,9 @@
 #   once on stock ip_vs (the reference), then on aavs.
 . "$LAB/lib.sh"
 . "$LAB/cases/cluster_topology.inc"
-
-ROWS=("5 SCTP director withdrawn, returns" "5- SCTP withdrawn, no sloppy_sctp")
+. "$LAB/cases/cluster_scenarios.inc"
 
 cluster_topology bgp
-for stack in $CL_STACKS; do
-	log "=== $stack directors"
-	why=""
-	if ! stack_setup $stack sctp sh-port,sh-fallback >"$CL_DIR/why" 2>&1; then
-		why=$(head -1 "$CL_DIR/why")
-	elif ! traffic_start sctp; then
-		why="the associations did not all open"
-	fi
-	if [ -n "$why" ]; then
-		[ $stack = stock ] && fail "stock ip_vs: $why"
-		for r in "${ROWS[@]}"; do row_na "$r" "$why"; done
-		stack_unload
-		continue
-	fi
-	phase_end # from READY to here: not part of any row
-
-	director_withdraw d2
-	observe 1
-	director_return d2
-	observe 1
-	phase_end
-	row "5 SCTP director withdrawn, returns" broken=0 refused=0
-
-	sloppy sctp 0
-	director_withdraw d1
-	observe 1
-	director_return d1
-	observe 1
-	phase_end
-	row "5- SCTP withdrawn, no sloppy_sctp" broken\>0
-
-	traffic_stop
-	stack_unload
-done
+sctp_cluster $CL_STACKS
 cluster_verdict
 log "ok"
