@@ -171,22 +171,39 @@ static int aavs_icmp_mangle(struct sk_buff *skb, const struct aavs_iph *outer,
 	return 0;
 }
 
+/*
+ * The conn an error is about.  An error travels against the packet it
+ * quotes, so that packet turned around is a packet of the flow going the
+ * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a NAT reply).
+ */
+static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
+					    const struct sk_buff *skb,
+					    const struct aavs_iph *iph,
+					    struct aavs_icmp_inner *in,
+					    enum aavs_dir dir)
+{
+	struct aavs_conn_key key;
+
+	if (!aavs_icmp_parse(skb, iph, in) || in->iph.af != iph->af)
+		return NULL;
+	key = (struct aavs_conn_key) {
+		.net = an->net, .af = in->iph.af, .protocol = in->iph.protocol,
+		.saddr = &in->iph.daddr, .daddr = &in->iph.saddr,
+		.sport = in->dport, .dport = in->sport,
+	};
+	if (dir == AAVS_DIR_OUTPUT)
+		return aavs_conn_out_get(&key);
+	return aavs_conn_in_get(&key);
+}
+
 bool aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 		  const struct aavs_iph *iph, unsigned int *verdict)
 {
 	struct aavs_icmp_inner in;
-	struct aavs_conn_key key;
 	struct aavs_conn *cp;
 
-	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
-		return false;
 	/* The quoted packet went from the VIP to the client. */
-	key = (struct aavs_conn_key) {
-		.net = an->net, .af = in.iph.af, .protocol = in.iph.protocol,
-		.saddr = &in.iph.daddr, .daddr = &in.iph.saddr,
-		.sport = in.dport, .dport = in.sport,
-	};
-	cp = aavs_conn_in_get(&key);
+	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_INPUT);
 	if (!cp)
 		return false;
 	aavs_conn_count_in(an, cp, skb->len);
@@ -207,18 +224,10 @@ bool aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 		     const struct aavs_iph *iph, unsigned int *verdict)
 {
 	struct aavs_icmp_inner in;
-	struct aavs_conn_key key;
 	struct aavs_conn *cp;
 
-	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
-		return false;
 	/* The quoted packet went from the client to the real server. */
-	key = (struct aavs_conn_key) {
-		.net = an->net, .af = in.iph.af, .protocol = in.iph.protocol,
-		.saddr = &in.iph.daddr, .daddr = &in.iph.saddr,
-		.sport = in.dport, .dport = in.sport,
-	};
-	cp = aavs_conn_out_get(&key);
+	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_OUTPUT);
 	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return false;
 	aavs_conn_count_out(an, cp, skb->len);
