@@ -278,12 +278,28 @@ static bool aavs_conn_reschedule(struct aavs_net *an, struct aavs_conn *cp)
 				   cp->flags & IP_VS_CONN_F_NOOUTPUT, mode);
 }
 
+/* The conn of a TCP, UDP or SCTP packet, looked up the way it travels. */
+static struct aavs_conn *aavs_pkt_conn_get(struct net *net,
+					   const struct aavs_iph *iph,
+					   const struct aavs_proto_pkt *pp,
+					   enum aavs_dir dir)
+{
+	struct aavs_conn_key key = {
+		.net = net, .af = iph->af, .protocol = iph->protocol,
+		.saddr = &iph->saddr, .daddr = &iph->daddr,
+		.sport = pp->sport, .dport = pp->dport,
+	};
+
+	if (dir == AAVS_DIR_OUTPUT)
+		return aavs_conn_out_get(&key);
+	return aavs_conn_in_get(&key);
+}
+
 static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct aavs_net *an = aavs_net(state->net);
 	struct aavs_proto_pkt pp;
-	struct aavs_conn_key key;
 	struct aavs_iph iph;
 	struct aavs_conn *cp;
 	unsigned int verdict;
@@ -293,20 +309,12 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
-	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6) {
-		if (aavs_icmp_in(an, skb, &iph, &verdict))
-			return verdict;
-		return NF_ACCEPT;
-	}
+	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
+		return aavs_icmp_in(an, skb, &iph);
 	if (aavs_proto_parse(an, skb, &iph, &pp))
 		return NF_ACCEPT;
 
-	key = (struct aavs_conn_key) {
-		.net = state->net, .af = iph.af, .protocol = iph.protocol,
-		.saddr = &iph.saddr, .daddr = &iph.daddr,
-		.sport = pp.sport, .dport = pp.dport,
-	};
-	cp = aavs_conn_in_get(&key);
+	cp = aavs_pkt_conn_get(state->net, &iph, &pp, AAVS_DIR_INPUT);
 	if (cp && pp.opening && aavs_conn_reschedule(an, cp)) {
 		aavs_conn_expire_now(cp);
 		cp = NULL;
@@ -338,29 +346,19 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 {
 	struct aavs_net *an = aavs_net(state->net);
 	struct aavs_proto_pkt pp;
-	struct aavs_conn_key key;
 	struct aavs_iph iph;
 	struct aavs_conn *cp;
-	unsigned int verdict;
 
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
-	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6) {
-		if (aavs_icmp_reply(an, skb, &iph, &verdict))
-			return verdict;
-		return NF_ACCEPT;
-	}
+	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
+		return aavs_icmp_reply(an, skb, &iph);
 	if (aavs_proto_parse(an, skb, &iph, &pp))
 		return NF_ACCEPT;
 
-	key = (struct aavs_conn_key) {
-		.net = state->net, .af = iph.af, .protocol = iph.protocol,
-		.saddr = &iph.saddr, .daddr = &iph.daddr,
-		.sport = pp.sport, .dport = pp.dport,
-	};
-	cp = aavs_conn_out_get(&key);
+	cp = aavs_pkt_conn_get(state->net, &iph, &pp, AAVS_DIR_OUTPUT);
 	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return NF_ACCEPT;
 	aavs_conn_count_out(an, cp, skb->len);

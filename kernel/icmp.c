@@ -196,8 +196,8 @@ static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
 	return aavs_conn_in_get(&key);
 }
 
-bool aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
-		  const struct aavs_iph *iph, unsigned int *verdict)
+unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
+			  const struct aavs_iph *iph)
 {
 	struct aavs_icmp_inner in;
 	struct aavs_conn *cp;
@@ -205,23 +205,18 @@ bool aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 	/* The quoted packet went from the VIP to the client. */
 	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_INPUT);
 	if (!cp)
-		return false;
+		return NF_ACCEPT;
 	aavs_conn_count_in(an, cp, skb->len);
-	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
-		*verdict = aavs_xmit(an->net, skb, cp, iph);
-		return true;
-	}
-	if (aavs_icmp_mangle(skb, iph, &in, true, &cp->daddr, cp->dport)) {
-		*verdict = NF_DROP;
-		return true;
-	}
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+		return aavs_xmit(an->net, skb, cp, iph);
+	if (aavs_icmp_mangle(skb, iph, &in, true, &cp->daddr, cp->dport))
+		return NF_DROP;
 	/* Addresses are the server's now: route it there as it is. */
-	*verdict = aavs_xmit_dr(an->net, skb, cp, iph);
-	return true;
+	return aavs_xmit_dr(an->net, skb, cp, iph);
 }
 
-bool aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
-		     const struct aavs_iph *iph, unsigned int *verdict)
+unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
+			     const struct aavs_iph *iph)
 {
 	struct aavs_icmp_inner in;
 	struct aavs_conn *cp;
@@ -229,13 +224,10 @@ bool aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 	/* The quoted packet went from the client to the real server. */
 	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_OUTPUT);
 	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
-		return false;
+		return NF_ACCEPT;
 	aavs_conn_count_out(an, cp, skb->len);
-	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport)) {
-		*verdict = NF_DROP;
-		return true;
-	}
+	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport))
+		return NF_DROP;
 	skb->ipvs_property = 1;
-	*verdict = NF_ACCEPT;
-	return true;
+	return NF_ACCEPT;
 }

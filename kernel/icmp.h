@@ -10,14 +10,14 @@ struct aavs_net;
 /*
  * An ICMP(v6) error for a flow through this director (e.g. "fragmentation
  * needed" from a client's router about a reply the real server sent from
- * the VIP): send it on to the flow's real server.  Returns true and sets
- * *verdict when the error belonged to a conn.
+ * the VIP): send it on to the flow's real server.  Returns the hook's
+ * verdict, NF_ACCEPT (the host's own stack's) for an error of no conn.
  */
-bool aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
-		  const struct aavs_iph *iph, unsigned int *verdict);
+unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
+			  const struct aavs_iph *iph);
 
 /* NAT: an ICMP error from a real server about a flow, made the VIP's. */
-bool aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
-		     const struct aavs_iph *iph, unsigned int *verdict);
+unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
+			     const struct aavs_iph *iph);
 
 #endif /* _AAVS_ICMP_H */
