@@ -140,7 +140,7 @@ TCP  192.0.2.61:80 mh (mh-port)" "stock, -L of flag-3 services"
 # unloading waits until nothing holds the modules any more.
 ipvs_gone() {
 	unload_ipvs >/dev/null 2>&1
-	! lsmod | grep -q '^ip_vs\|^aavs '
+	! grep -q '^ip_vs\|^aavs ' < <(lsmod)
 }
 
 # Names for a VIP and a real server, long enough that 1.31 cuts them in -L

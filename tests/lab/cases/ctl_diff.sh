@@ -36,7 +36,7 @@ load_stock_ipvs
 replay >/tmp/ctl_stock.out
 ipvsadm -C
 unload_ipvs
-lsmod | grep -q '^ip_vs' && fail "stock ip_vs did not unload: $(lsmod | grep ip_vs)"
+grep -q '^ip_vs' < <(lsmod) && fail "stock ip_vs did not unload: $(lsmod | grep ip_vs)"
 
 log "against aavs"
 load_aavs

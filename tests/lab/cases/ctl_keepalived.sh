@@ -95,7 +95,7 @@ expect_eq "$(on kdir ipvsadm -Ln | grep 192.0.2.10)" \
 	"TCP  192.0.2.10:80 sh (sh-fallback,sh-port)" "service line"
 weight_is 198.51.100.11 1 || fail "rs1: $(dest_line 198.51.100.11)"
 weight_is 198.51.100.13 3 || fail "rs3: $(dest_line 198.51.100.13)"
-dest_line 198.51.100.12 | grep -q Route || fail "rs2 not DR: $(dest_line 198.51.100.12)"
+grep -q Route < <(dest_line 198.51.100.12) || fail "rs2 not DR: $(dest_line 198.51.100.12)"
 
 log "rs2 comes up: weight 2"
 serve rs2 tcp 80 rs2

@@ -42,7 +42,7 @@ for vip in $VIP4 $VIP6; do
 		fail "sctp to $vip: not every association was answered: $(echo "$seen" | sort | uniq -c)"
 	log "sctp $vip: $(echo "$seen" | sort | uniq -c | xargs)"
 	for rs in "${RS_NAMES[@]}"; do
-		echo "$seen" | grep -qx $rs || fail "sctp to $vip never reached $rs"
+		grep -qx "$rs" <<<"$seen" || fail "sctp to $vip never reached $rs"
 	done
 done
 
@@ -65,7 +65,7 @@ expect_eq "$(count SCTP "[$VIP6]:9")" 6 "SCTP entries to $VIP6"
 # The client closed every TCP flow; a DR director sees only its FIN/ACKs.
 bad=$(echo "$conns" | awk '$1 == "TCP" && $3 != "FIN_WAIT" && $3 != "TIME_WAIT" && $3 != "CLOSE"' | head -3)
 [ -z "$bad" ] || fail "TCP entries not closing: $bad"
-echo "$conns" | awk '$1 == "UDP" && $3 != "UDP"' | grep -q . && fail "UDP entries with a state other than UDP"
+grep -q . < <(awk '$1 == "UDP" && $3 != "UDP"' <<<"$conns") && fail "UDP entries with a state other than UDP"
 
 log "ipvsadm -Ln --stats: exactly what was sent"
 # Counters reach ipvsadm at the next 2 s estimator tick.

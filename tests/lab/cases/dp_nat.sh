@@ -79,7 +79,7 @@ for vip in $VIP4 $VIP6; do
 			fail "$proto to $vip: not every flow was answered: $(echo "$seen" | sort | uniq -c)"
 		log "$proto $vip: $(echo "$seen" | sort | uniq -c | xargs)"
 		for rs in rs1 rs2; do
-			echo "$seen" | grep -qx $rs || fail "$proto to $vip never reached $rs"
+			grep -qx "$rs" <<<"$seen" || fail "$proto to $vip never reached $rs"
 		done
 	done
 done

@@ -47,7 +47,7 @@ for vip in $VIP4 $VIP6; do
 		port=80; [ $proto = udp ] && port=53
 		seen=$(on client netcheck ask $proto $vip $port "new-$proto" 30) ||
 			fail "$proto to $vip: not every new flow was answered"
-		echo "$seen" | grep -qx rs1 && fail "$proto to $vip: a new flow went to paused rs1"
+		grep -qx rs1 <<<"$seen" && fail "$proto to $vip: a new flow went to paused rs1"
 		log "$proto $vip: $(echo "$seen" | sort | uniq -c | xargs)"
 	done
 done

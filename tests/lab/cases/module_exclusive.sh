@@ -14,7 +14,7 @@ dmesg -c >/dev/null
 if insmod "/lib/modules/$(uname -r)/extra/aavs.ko" 2>/dev/null; then
 	fail "aavs loaded beside ip_vs"
 fi
-dmesg | grep -q "aavs: the kernel's ip_vs is loaded; unload it first" ||
+grep -q "aavs: the kernel's ip_vs is loaded; unload it first" < <(dmesg) ||
 	fail "no clear refusal message from aavs: $(dmesg | tail -3)"
 [ ! -d /sys/module/aavs ] || fail "aavs in /sys/module after a refused load"
 ipvsadm -Ln >/dev/null || fail "ip_vs stopped answering after aavs was refused"
@@ -26,7 +26,7 @@ dmesg -c >/dev/null
 if modprobe ip_vs 2>/dev/null; then
 	fail "ip_vs loaded beside aavs"
 fi
-dmesg | grep -q "aavs: refusing to load ip_vs: aavs provides IPVS" ||
+grep -q "aavs: refusing to load ip_vs: aavs provides IPVS" < <(dmesg) ||
 	fail "no clear refusal message for ip_vs: $(dmesg | tail -3)"
 if modprobe ip_vs_sh 2>/dev/null; then
 	fail "ip_vs_sh loaded beside aavs"

@@ -11,7 +11,7 @@
 log "load"
 modprobe aavs
 [ -d /sys/module/aavs ] || fail "aavs is not in /sys/module after modprobe"
-dmesg | grep -q "aavs: aavs .* loaded" || fail "no load message in the kernel log"
+grep -q "aavs: aavs .* loaded" < <(dmesg) || fail "no load message in the kernel log"
 
 log "the stock ipvsadm talks to aavs"
 out=$(ipvsadm -Ln)

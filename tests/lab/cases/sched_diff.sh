@@ -114,7 +114,7 @@ unload_ipvs
 log "aavs"
 load_aavs
 configure "${SVCS[@]}" "${AAVS_ONLY[@]}"
-if ! on client flowmap udp 203.0.113.2 53 198.51.100.0 8 21000 1 2>/dev/null | grep -qv ' -$'; then
+if ! grep -qv ' -$' < <(on client flowmap udp 203.0.113.2 53 198.51.100.0 8 21000 1 2>/dev/null); then
 	skip "aavs forwarded no flow (datapath not there yet?)"
 fi
 map aavs "${SVCS[@]}" "${AAVS_ONLY[@]}"

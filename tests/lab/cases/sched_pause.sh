@@ -99,7 +99,7 @@ unload_ipvs
 load_aavs
 configure sh sh-fallback,sh-port,flag-3
 sched_route_to dir1
-if ! on client flowmap tcp $VIP 80 198.51.100.0 4 21000 1 2>/dev/null | grep -qv ' -$'; then
+if ! grep -qv ' -$' < <(on client flowmap tcp $VIP 80 198.51.100.0 4 21000 1 2>/dev/null); then
 	skip "aavs forwarded no flow (datapath not there yet?)"
 fi
 sport=30000
