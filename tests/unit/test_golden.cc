@@ -82,9 +82,12 @@ std::vector<const Dest*> sh_table(const Service& s) {
   return t;
 }
 
-const Dest* sh_schedule(const std::vector<const Dest*>& t, uint32_t f, uint16_t port,
-                        bool fallback) {
-  unsigned ihash = sh_key(f, port, 0);
+// Both schedulers: the flow's bucket slot(0), and with fallback, when that
+// dest is unavailable, the first available one at slot((ihash + off) % size);
+// an empty bucket ends the search.
+template <typename Slot>
+const Dest* pick(const std::vector<const Dest*>& t, unsigned size, Slot slot, bool fallback) {
+  unsigned ihash = slot(0);
   const Dest* d = t[ihash];
   if (!fallback)
     return (d && !unavailable(*d)) ? d : nullptr;
@@ -92,14 +95,20 @@ const Dest* sh_schedule(const std::vector<const Dest*>& t, uint32_t f, uint16_t 
     return nullptr;
   if (!unavailable(*d))
     return d;
-  for (unsigned off = 0; off < kShSize; off++) {
-    const Dest* x = t[sh_key(f, port, (off + ihash) % kShSize)];
+  for (unsigned off = 0; off < size; off++) {
+    const Dest* x = t[slot((off + ihash) % size)];
     if (!x)
       return nullptr;
     if (!unavailable(*x))
       return x;
   }
   return nullptr;
+}
+
+const Dest* sh_schedule(const std::vector<const Dest*>& t, uint32_t f, uint16_t port,
+                        bool fallback) {
+  return pick(
+      t, kShSize, [&](unsigned off) { return sh_key(f, port, off); }, fallback);
 }
 
 // --- mh ---------------------------------------------------------------
@@ -183,22 +192,8 @@ std::vector<const Dest*> mh_table(const Service& s) {
 
 const Dest* mh_schedule(const std::vector<const Dest*>& t, uint32_t f, uint16_t port,
                         bool fallback) {
-  unsigned ihash = mh_key(f, port, 1, 0) % kMhSize;
-  const Dest* d = t[ihash];
-  if (!fallback)
-    return (d && !unavailable(*d)) ? d : nullptr;
-  if (!d)
-    return nullptr;
-  if (!unavailable(*d))
-    return d;
-  for (unsigned off = 0; off < kMhSize; off++) {
-    const Dest* x = t[mh_key(f, port, 1, (off + ihash) % kMhSize) % kMhSize];
-    if (!x)
-      return nullptr;
-    if (!unavailable(*x))
-      return x;
-  }
-  return nullptr;
+  return pick(
+      t, kMhSize, [&](unsigned off) { return mh_key(f, port, 1, off) % kMhSize; }, fallback);
 }
 
 }  // namespace ref
