@@ -21,6 +21,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "conn.h"
 #include "dest.h"
@@ -399,9 +400,29 @@ int aavs_hooks_net_init(struct aavs_net *an)
 				     ARRAY_SIZE(aavs_hook_ops));
 }
 
+/*
+ * IPv4 fragments are reassembled before LOCAL_IN, IPv6 ones are not: like
+ * ip_vs, a namespace with an IPv6 service has nf_defrag_ipv6 put them
+ * together first, so the whole datagram is scheduled and forwarded (and
+ * fragmented again on the way out, no larger than it came).
+ */
+int aavs_hooks_defrag6(struct aavs_net *an)
+{
+	int ret;
+
+	if (an->defrag6)
+		return 0;
+	ret = nf_defrag_ipv6_enable(an->net);
+	if (!ret)
+		an->defrag6 = true;
+	return ret;
+}
+
 void aavs_hooks_net_exit(struct aavs_net *an)
 {
 	nf_unregister_net_hooks(an->net, aavs_hook_ops,
 				ARRAY_SIZE(aavs_hook_ops));
+	if (an->defrag6)
+		nf_defrag_ipv6_disable(an->net);
 	aavs_route_flush_net(an->net);
 }

@@ -7,5 +7,7 @@ struct aavs_net;
 /* The netfilter hooks of one namespace: requests in, NAT replies out. */
 int aavs_hooks_net_init(struct aavs_net *an);
 void aavs_hooks_net_exit(struct aavs_net *an);
+/* Reassemble IPv6 fragments in this namespace from now on; config_mutex. */
+int aavs_hooks_defrag6(struct aavs_net *an);
 
 #endif /* _AAVS_HOOKS_H */

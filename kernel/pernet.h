@@ -29,6 +29,8 @@ struct aavs_net {
 	struct hlist_head svc_table[AAVS_SVC_TAB_SIZE];
 	struct hlist_head fwm_table[AAVS_SVC_TAB_SIZE];
 	unsigned int num_services;
+	/* nf_defrag_ipv6 is on for us (hooks.c); under config_mutex. */
+	bool defrag6;
 
 	/* Totals over every service, shown by /proc/net/ip_vs_stats. */
 	struct aavs_stats tot_stats;

@@ -9,6 +9,7 @@
 #include <net/ipv6.h>
 
 #include "dest.h"
+#include "hooks.h"
 #include "pernet.h"
 #include "sched.h"
 #include "service.h"
@@ -140,6 +141,11 @@ int aavs_service_add(struct aavs_net *an, const struct aavs_service_conf *c)
 	ret = aavs_netmask_check(c);
 	if (ret)
 		return ret;
+	if (c->af == AF_INET6) {
+		ret = aavs_hooks_defrag6(an);
+		if (ret)
+			return ret;
+	}
 
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
 	if (!svc)

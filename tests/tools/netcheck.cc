@@ -36,7 +36,7 @@
 namespace {
 
 constexpr int kIoTimeoutMs = 3000;
-constexpr size_t kMaxMessage = 1400;
+constexpr size_t kMaxMessage = 4000;  // IPv4 and IPv6 fragments too
 
 struct Proto {
   int type;
