@@ -9,7 +9,9 @@
 //   netcheck ask PROTO ADDR PORT MESSAGE [COUNT]
 //       COUNT times (default 1), open a new flow, send MESSAGE, check that
 //       the answer echoes it, print the answering server's NAME per line.
-//       Exit 0 only if every flow got a correct answer.
+//       Exit 0 only if every flow got a correct answer.  With
+//       $NETCHECK_SPORTS=DIR, append each flow's source port to
+//       DIR/PROTO-ADDR.
 //
 // PROTO is tcp, udp or sctp; ADDR is IPv4 or IPv6.  Every wait is bounded.
 
@@ -185,15 +187,35 @@ int serve_on(const Proto& proto, int port, const std::string& name, char** addrs
   return 0;
 }
 
+// With $NETCHECK_SPORTS set to a directory, each flow's source port is
+// appended to DIR/PROTO-ADDR: the kernel may give a closed flow's port to a
+// later one (UDP picks them at random), and a test counting one entry per
+// flow must know.
+void note_source_port(int fd, const std::string& path) {
+  sockaddr_storage me{};
+  socklen_t len = sizeof(me);
+  if (path.empty() || getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len) < 0)
+    return;
+  in_port_t port = me.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&me)->sin6_port
+                                            : reinterpret_cast<sockaddr_in*>(&me)->sin_port;
+  if (FILE* f = std::fopen(path.c_str(), "a")) {
+    std::fprintf(f, "%u\n", ntohs(port));
+    std::fclose(f);
+  }
+}
+
 // One flow: a fresh socket (so a fresh source port), one request, one answer.
 std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& dst, socklen_t len,
-                                    const std::string& message) {
+                                    const std::string& message, const std::string& ports) {
   int fd = socket(dst.ss_family, proto.type, proto.protocol);
   if (fd < 0)
     die("socket");
   std::optional<std::string> result;
   char buf[kMaxMessage + 64];
-  if (connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0 &&
+  bool connected = connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0;
+  if (connected)
+    note_source_port(fd, ports);
+  if (connected &&
       send(fd, message.data(), message.size(), MSG_NOSIGNAL) ==
           static_cast<ssize_t>(message.size()) &&
       wait_readable(fd)) {
@@ -205,14 +227,18 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
   return result;
 }
 
-int ask(const Proto& proto, const char* addr, int port, const std::string& message, int count) {
+int ask(const Proto& proto, std::string_view proto_name, const char* addr, int port,
+        const std::string& message, int count) {
   socklen_t len = 0;
   auto dst = aavs_lab::parse_sockaddr(addr, port, len);
   if (!dst)
     usage();
+  std::string ports;
+  if (const char* dir = std::getenv("NETCHECK_SPORTS"))
+    ports = std::string(dir) + "/" + std::string(proto_name) + "-" + addr;
   int failed = 0;
   for (int i = 0; i < count; i++) {
-    auto reply = ask_once(proto, *dst, len, message);
+    auto reply = ask_once(proto, *dst, len, message, ports);
     auto space = reply ? reply->find(' ') : std::string::npos;
     if (!reply || space == std::string::npos || reply->substr(space + 1) != message) {
       std::printf("FAILED %s\n", reply ? "wrong-answer" : "no-answer");
@@ -243,7 +269,7 @@ int main(int argc, char** argv) {
     if (!proto || std::strlen(argv[5]) > kMaxMessage)
       usage();
     int count = argc == 7 ? std::atoi(argv[6]) : 1;
-    return ask(*proto, argv[3], std::atoi(argv[4]), argv[5], count);
+    return ask(*proto, argv[2], argv[3], std::atoi(argv[4]), argv[5], count);
   }
   usage();
 }
