@@ -37,14 +37,14 @@ static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
 	/* GSO packets are cut to size (or refused) by the output path. */
 	if (skb->len <= mtu || skb_is_gso(skb))
 		return false;
-	/*
-	 * Reassembled by nf_defrag_ipv6: output fragments it again as it
-	 * came, so only its largest fragment has to fit.
-	 */
-	if (af == AF_INET6 && IP6CB(skb)->frag_max_size &&
-	    IP6CB(skb)->frag_max_size <= mtu)
-		return false;
 	if (af == AF_INET6) {
+		/*
+		 * Reassembled by nf_defrag_ipv6: output fragments it again as
+		 * it came, so only its largest fragment has to fit.
+		 */
+		if (IP6CB(skb)->frag_max_size &&
+		    IP6CB(skb)->frag_max_size <= mtu)
+			return false;
 		if (!skb->dev)
 			skb->dev = net->loopback_dev;
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
