@@ -24,9 +24,10 @@
 //                        whatever its state (stdout shows the first broken ones)
 //
 // Output (stdout, one line each): "READY held=N" once every held
-// connection has opened and answered once; "PHASE K ..." on SIGUSR1 with the
-// counters since the previous phase; at the end "CONN ..." for every held
-// connection that did not survive, then
+// connection has opened and answered once; "NEWFAIL state=.. src=.. dst=.."
+// for (at most ten) new connections refused or failed; "PHASE K ..." on
+// SIGUSR1 with the counters since the previous phase; at the end "CONN ..."
+// for every held connection that did not survive, then
 //   SUMMARY proto=P target=N held=H broken=B reset=.. stalled=.. wrong=..
 //           open_failed=.. new_ok=.. new_refused=.. new_failed=..
 //           new_by=NAME:COUNT,... exchanges=.. max_rtt_ms=..
@@ -608,6 +609,13 @@ class Train {
   }
 
   void end(Conn& c, Result r, int err, std::string detail = "") {
+    if (c.fd >= 0 && c.local.empty()) {
+      // A connection that never opened still has a port: name it.
+      sockaddr_storage local{};
+      socklen_t llen = sizeof(local);
+      if (getsockname(c.fd, reinterpret_cast<sockaddr*>(&local), &llen) == 0)
+        c.local = addr_text(local);
+    }
     if (c.fd >= 0)
       close(c.fd);  // close() also leaves the epoll set
     c.fd = -1;
@@ -632,6 +640,13 @@ class Train {
       } else if (r == Result::NewFailed) {
         total_.new_failed++;
         phase_.new_failed++;
+      }
+      if (r != Result::Ok && ++newfail_lines_ <= kMaxConnLines) {
+        std::printf("NEWFAIL state=%s src=%s dst=%s err=%s%s%s\n", result_name(r),
+                    c.local.empty() ? "-" : c.local.c_str(), opt_.targets[c.target].text.c_str(),
+                    c.err ? std::strerror(c.err) : "-", c.detail.empty() ? "" : " ",
+                    c.detail.c_str());
+        std::fflush(stdout);
       }
       finished_new_.push_back(c.token);
     }
@@ -799,7 +814,7 @@ class Train {
   uint64_t next_token_ = 0, exchanges_ = 0;
   int64_t start_ = 0, now_ = 0, next_new_ = 0, drain_until_ = 0, max_rtt_ = 0;
   bool ready_ = false, stopping_ = false;
-  int phase_no_ = 0, conn_lines_ = 0, trace_lines_ = 0;
+  int phase_no_ = 0, conn_lines_ = 0, trace_lines_ = 0, newfail_lines_ = 0;
   Counters total_, phase_;
 };
 
