@@ -6,6 +6,9 @@
 //       to each ADDR (default: the dual-stack wildcard).  SCTP servers
 //       should be bound to the VIPs only, so that INIT-ACK advertises no
 //       other address the client could reach bypassing the directors.
+//       SIGTERM/SIGINT abort every connection (RST, SCTP ABORT) and exit:
+//       nothing of this server lingers in the kernel for a later client
+//       that happens to reuse a port.
 //   conntrain run PROTO PORT --to ADDR [--to ADDR...] [options]
 //       --hold N         long-lived connections (default 300), spread over
 //                        the --to addresses in turn
@@ -212,6 +215,8 @@ int serve(const Proto& proto, int port, const std::string& name,
     epoll_set(ep, EPOLL_CTL_ADD, fd, EPOLLIN, static_cast<uint64_t>(fd));
     listeners.push_back(fd);
   }
+  int sig = signal_fd();
+  epoll_set(ep, EPOLL_CTL_ADD, sig, EPOLLIN, static_cast<uint64_t>(sig));
   std::unordered_map<int, Peer> peers;
   std::vector<epoll_event> events(256);
   char buf[8192];
@@ -221,6 +226,19 @@ int serve(const Proto& proto, int port, const std::string& name,
       die("epoll_wait");
     for (int i = 0; i < n; i++) {
       int fd = static_cast<int>(events[i].data.u64);
+      if (fd == sig) {
+        signalfd_siginfo si;
+        if (read(sig, &si, sizeof(si)) == sizeof(si) && si.ssi_signo == SIGUSR1)
+          continue;
+        // An abortive close: a graceful one would leave the association
+        // (or FIN_WAIT socket) in the kernel until its peer answers.
+        linger abort{1, 0};
+        for (auto& [pfd, peer] : peers) {
+          setsockopt(pfd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+          close(pfd);
+        }
+        return 0;
+      }
       bool listener = false;
       for (int l : listeners)
         listener |= l == fd;
