@@ -341,6 +341,31 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	return verdict;
 }
 
+/*
+ * A NAT reply that comes in IPv4 fragments is rewritten whole, as ip_vs
+ * does: only the first fragment has the ports, yet every one needs the
+ * VIP for a source.  Output fragments it again, no larger than it came.
+ * (IPv6 ones nf_defrag_ipv6 has put together already.)  True if the
+ * fragment was taken: queued, or dropped with its datagram.
+ */
+static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb)
+{
+	u8 protocol = ip_hdr(skb)->protocol;
+	int err;
+
+	if (!READ_ONCE(an->num_services) ||
+	    (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP &&
+	     protocol != IPPROTO_SCTP))
+		return false;
+	local_bh_disable();
+	err = ip_defrag(an->net, skb, IP_DEFRAG_VS_FWD);
+	local_bh_enable();
+	if (err)
+		return true;
+	ip_send_check(ip_hdr(skb));
+	return false;
+}
+
 /* NAT replies on their way from a real server to the client. */
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -352,6 +377,9 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb)) &&
+	    aavs_reply_defrag4(an, skb))
+		return NF_STOLEN;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
 	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)

@@ -184,7 +184,7 @@ int aavs_service_add(struct aavs_net *an, const struct aavs_service_conf *c)
 								svc->protocol,
 								&svc->addr,
 								svc->port)]);
-	an->num_services++;
+	WRITE_ONCE(an->num_services, an->num_services + 1);
 	return 0;
 
 err_sched:
@@ -242,7 +242,7 @@ void aavs_service_del(struct aavs_service *svc)
 	struct aavs_dest *dest, *next;
 
 	hlist_del_rcu(&svc->s_list);
-	an->num_services--;
+	WRITE_ONCE(an->num_services, an->num_services - 1);
 	svc->flags &= ~IP_VS_SVC_F_HASHED;
 
 	list_for_each_entry_safe(dest, next, &svc->destinations, n_list)

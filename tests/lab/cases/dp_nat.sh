@@ -86,6 +86,12 @@ done
 msg=$(head -c 1400 /dev/zero | tr '\0' z)
 on client netcheck ask tcp $VIP4 80 "$msg" 2 >/dev/null || fail "1400-byte TCP payload by NAT"
 on client netcheck ask udp $VIP6 53 "$msg" 2 >/dev/null || fail "1400-byte UDP payload by NAT"
+# Datagrams bigger than the MTU travel as fragments both ways: the director
+# must see each whole to rewrite it, replies included.
+big=$(head -c 3000 /dev/zero | tr '\0' f)
+for vip in $VIP4 $VIP6; do
+	on client netcheck ask udp $vip 53 "$big" 2 >/dev/null || fail "3000-byte UDP datagram by NAT to $vip"
+done
 
 log "-Lnc: NAT conns that saw replies close as full TCP does"
 conns=$(on director ipvsadm -Lnc)
