@@ -215,13 +215,23 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
   bool connected = connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0;
   if (connected)
     note_source_port(fd, ports);
-  if (connected &&
-      send(fd, message.data(), message.size(), MSG_NOSIGNAL) ==
-          static_cast<ssize_t>(message.size()) &&
-      wait_readable(fd)) {
-    ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    if (n > 0)
-      result = std::string(buf, static_cast<size_t>(n));
+  if (connected && send(fd, message.data(), message.size(), MSG_NOSIGNAL) ==
+                       static_cast<ssize_t>(message.size())) {
+    // A TCP answer may come in several segments (after a Packet Too Big,
+    // say): read until it is "NAME " plus as much as was sent.
+    std::string got;
+    while (wait_readable(fd)) {
+      ssize_t n = recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0)
+        break;
+      got.append(buf, static_cast<size_t>(n));
+      auto space = got.find(' ');
+      if (proto.protocol != IPPROTO_TCP ||
+          (space != std::string::npos && got.size() - space - 1 >= message.size()))
+        break;
+    }
+    if (!got.empty())
+      result = got;
   }
   close(fd);
   return result;
