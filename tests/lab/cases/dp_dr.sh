@@ -11,7 +11,8 @@
 #   expect: every flow is answered by a real server with its own payload,
 #           rr spreads them over all three; `ipvsadm -Ln --stats` counts
 #           exactly the connections and packets sent, and `ipvsadm -Lnc`
-#           lists one entry per flow, in the state the flow ended in.
+#           lists one entry per flow, in the state the flow ended in; a
+#           "too big" to the VIP from a narrow hop reaches the server.
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
 
@@ -89,4 +90,7 @@ expect_eq "$(svc_stat $VIP4:53 4)" 30 "UDP $VIP4 in-packets"
 expect_eq "$(svc_stat $VIP4:53 5)" 0 "UDP $VIP4 out-packets (DR sees no replies)"
 expect_eq "$(svc_stat $VIP4:80 3)" "$TCP4" "TCP $VIP4 conns"
 expect_eq "$(svc_stat "[$VIP6]:53" 3)" "$UDP6" "UDP $VIP6 conns"
+
+log "ICMP to the VIP: a narrow hop toward the client, found by path MTU discovery"
+dr_pmtu
 log "ok"

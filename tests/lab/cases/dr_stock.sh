@@ -9,7 +9,8 @@
 #   VIP 203.0.113.10 / 2001:db8:f::10, routed by the router to the director.
 #
 #   expect: every flow is answered by a real server (not the director), rr
-#           spreads them over all three, and ipvsadm counts the packets.
+#           spreads them over all three, and ipvsadm counts the packets; a
+#           "too big" to the VIP from a narrow hop reaches the server.
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
 
@@ -17,4 +18,5 @@ dr_topology
 load_stock_ipvs
 dr_services rr
 dr_traffic
+dr_pmtu
 log "ok"
