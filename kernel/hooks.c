@@ -360,10 +360,7 @@ static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb)
 	local_bh_disable();
 	err = ip_defrag(an->net, skb, IP_DEFRAG_VS_FWD);
 	local_bh_enable();
-	if (err)
-		return true;
-	ip_send_check(ip_hdr(skb));
-	return false;
+	return err;	/* reassembly already set the header checksum */
 }
 
 /* NAT replies on their way from a real server to the client. */
