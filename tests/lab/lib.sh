@@ -146,3 +146,32 @@ unload_ipvs() {
 		sleep 0.2
 	done
 }
+
+# pmtu_probe COUNT SERVER...: path MTU discovery past the director, in a
+# topology with the client (198.51.100.2, 2001:db8:c::2) behind the
+# router's c0 and a TCP echo on port 80 of $VIP4 and $VIP6.  The router's
+# route to the client narrows to 1280 bytes; a server's 1400-byte echo
+# draws "fragmentation needed" / "packet too big" addressed to the VIP,
+# which reaches the director.  It must pass it on to the server that sent
+# the echo (translated, for NAT), or that server resends the big segment
+# into the hole.  Checked twice: the answers arrive, and one of SERVER...
+# holds the 1280 MTU in its route cache.  (IPv6 forwarding honours only a
+# locked route MTU; the new route needs the connected route's metric.)
+pmtu_probe() {
+	local count=$1 msg vip client rs learned
+	shift
+	msg=$(head -c 1400 /dev/zero | tr '\0' p)
+	on router ip route replace 198.51.100.0/24 dev c0 mtu lock 1280
+	on router ip -6 route replace 2001:db8:c::/64 dev c0 metric 256 mtu lock 1280
+	for vip in $VIP4 $VIP6; do
+		on client netcheck ask tcp $vip 80 "$msg" "$count" >/dev/null ||
+			fail "1400-byte TCP answers from $vip past a 1280-byte hop"
+	done
+	for client in 198.51.100.2 2001:db8:c::2; do
+		learned=0
+		for rs in "$@"; do
+			on $rs ip route get $client | grep -q 'mtu 1280' && learned=1
+		done
+		[ $learned = 1 ] || fail "no server learned the 1280-byte path to $client"
+	done
+}
