@@ -146,6 +146,15 @@ std::string addr_text(const sockaddr_storage& ss) {
   return "[" + std::string(host) + "]:" + std::to_string(port);
 }
 
+// A socket's own address and port, "" if it has none.
+std::string local_text(int fd) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) < 0)
+    return "";
+  return addr_text(local);
+}
+
 // The signals that end a run or mark a phase, read from a signalfd.
 int signal_fd() {
   sigset_t set;
@@ -232,9 +241,9 @@ int serve(const Proto& proto, int port, const std::string& name,
           continue;
         // An abortive close: a graceful one would leave the association
         // (or FIN_WAIT socket) in the kernel until its peer answers.
-        linger abort{1, 0};
+        linger hard{1, 0};
         for (auto& [pfd, peer] : peers) {
-          setsockopt(pfd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+          setsockopt(pfd, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard));
           close(pfd);
         }
         return 0;
@@ -543,10 +552,7 @@ class Train {
           end(c, err == ECONNREFUSED ? Result::NewRefused : Result::NewFailed, err);
         return;
       }
-      sockaddr_storage local{};
-      socklen_t llen = sizeof(local);
-      getsockname(c.fd, reinterpret_cast<sockaddr*>(&local), &llen);
-      c.local = addr_text(local);
+      c.local = local_text(c.fd);
       send_request(c);
       return;
     }
@@ -627,13 +633,9 @@ class Train {
   }
 
   void end(Conn& c, Result r, int err, std::string detail = "") {
-    if (c.fd >= 0 && c.local.empty()) {
-      // A connection that never opened still has a port: name it.
-      sockaddr_storage local{};
-      socklen_t llen = sizeof(local);
-      if (getsockname(c.fd, reinterpret_cast<sockaddr*>(&local), &llen) == 0)
-        c.local = addr_text(local);
-    }
+    // A connection that never opened still has a port: name it.
+    if (c.fd >= 0 && c.local.empty())
+      c.local = local_text(c.fd);
     if (c.fd >= 0)
       close(c.fd);  // close() also leaves the epoll set
     c.fd = -1;
