@@ -7,7 +7,9 @@
  * entries, so a conn ends exactly when ip_vs's would; a sweeper visits an
  * eighth of the buckets every 1/8 s and frees what expired.  Readers only
  * hold rcu_read_lock(): an entry is freed one grace period after it left
- * its list, and the dest reference goes with it.
+ * its list, and the dest reference goes with it: a reader that reached a
+ * dest through a conn (a template handing its dest to a new conn) may then
+ * still take its own reference.
  */
 #include <linux/jhash.h>
 #include <linux/log2.h>
@@ -219,8 +221,10 @@ static void aavs_conn_unbind(struct aavs_conn *cp)
 
 static void aavs_conn_free_rcu(struct rcu_head *head)
 {
-	kmem_cache_free(aavs_conn_cache,
-			container_of(head, struct aavs_conn, rcu));
+	struct aavs_conn *cp = container_of(head, struct aavs_conn, rcu);
+
+	aavs_dest_put(cp->dest);
+	kmem_cache_free(aavs_conn_cache, cp);
 }
 
 /*
@@ -235,9 +239,8 @@ static void aavs_tmpl_put(struct aavs_conn *ct)
 }
 
 /*
- * The conn left its list: uncount it and free it after a grace period.
- * The dest reference can go now: a dest is itself freed only a grace
- * period after its last put, so readers still holding the conn are safe.
+ * The conn left its list: uncount it now, free it and drop its dest
+ * reference after a grace period.
  */
 static void aavs_conn_kill(struct aavs_conn *cp)
 {
@@ -251,7 +254,6 @@ static void aavs_conn_kill(struct aavs_conn *cp)
 		aavs_dest_update_overload(dest);
 	if (cp->control)
 		aavs_tmpl_put(cp->control);
-	aavs_dest_put(dest);
 	if (cp->flags & IP_VS_CONN_F_TEMPLATE)
 		aavs_tmpl_put(cp);
 	else

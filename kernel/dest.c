@@ -2,8 +2,13 @@
 /*
  * Real servers of a service.  The list is RCU for the datapath and edited
  * under the config mutex; new dests go to the head as in ip_vs, because the
- * sh and mh tables depend on list order.  A deleted dest stays allocated
- * while connections hold references to it.
+ * sh and mh tables depend on list order.
+ *
+ * Lifetime: the list holds one reference, every conn and sh/mh table
+ * generation one more.  Any of them is dropped only a grace period after
+ * the dest stopped being reachable through it, so a datapath reader that
+ * found a dest under rcu_read_lock() (in the list, a table or a conn) can
+ * always take a reference of its own: the count never rises from zero.
  */
 #include <linux/slab.h>
 #include <net/addrconf.h>
@@ -184,6 +189,12 @@ int aavs_dest_edit(struct aavs_service *svc, const struct aavs_dest_conf *c)
 	return 0;
 }
 
+/* The list's reference, dropped once no reader can still be walking it. */
+static void aavs_dest_unlinked_rcu(struct rcu_head *head)
+{
+	aavs_dest_put(container_of(head, struct aavs_dest, rcu));
+}
+
 void aavs_dest_unlink(struct aavs_dest *dest)
 {
 	struct aavs_service *svc = dest->svc;
@@ -193,7 +204,8 @@ void aavs_dest_unlink(struct aavs_dest *dest)
 	clear_bit(AAVS_DEST_AVAILABLE, &dest->flags);
 	aavs_sched_del_dest(svc, dest);
 	aavs_stats_stop(svc->an, &dest->stats);
-	aavs_dest_put(dest);
+	/* dest->rcu is free: the final put cannot come before this one. */
+	call_rcu(&dest->rcu, aavs_dest_unlinked_rcu);
 }
 
 int aavs_dest_del(struct aavs_service *svc, const struct aavs_dest_conf *c)

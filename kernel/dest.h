@@ -64,7 +64,7 @@ struct aavs_dest {
 	/* Serialises overload updates from the datapath. */
 	spinlock_t lock;
 	refcount_t refcnt;		/* the list's reference + one per user */
-	struct rcu_head rcu;
+	struct rcu_head rcu;		/* the list's deferred put, then the free */
 };
 
 static inline u32 aavs_dest_fwd(const struct aavs_dest *dest)
@@ -84,7 +84,11 @@ static inline unsigned int aavs_dest_overhead(const struct aavs_dest *dest)
 	       atomic_read(&dest->inactconns);
 }
 
-/* Take a reference from an RCU lookup; the dest may already be unlinked. */
+/*
+ * Take a reference on a dest found under rcu_read_lock(), even one that was
+ * unlinked meanwhile: whatever led the reader to it still holds its own
+ * reference until a grace period has passed (dest.c).
+ */
 static inline struct aavs_dest *aavs_dest_hold(struct aavs_dest *dest)
 {
 	refcount_inc(&dest->refcnt);

@@ -93,9 +93,9 @@ void aavs_pernet_exit(void)
 	unregister_pernet_subsys(&aavs_net_ops);
 	/*
 	 * Services and dests are freed by RCU callbacks in this module, and
-	 * a callback may queue the next: a scheduler table drops its dests,
-	 * whose last put queues the dest's and the service's.  One barrier
-	 * per level.
+	 * a callback may queue the next: a conn, a scheduler table or an
+	 * unlinked dest's list reference drops a dest, whose last put queues
+	 * the dest's free and the service's.  One barrier per level.
 	 */
 	rcu_barrier();
 	rcu_barrier();
