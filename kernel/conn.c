@@ -532,14 +532,8 @@ static void aavs_conn_gc(struct work_struct *work)
 			   AAVS_GC_INTERVAL);
 }
 
-int aavs_conn_net_init(struct aavs_net *an)
+void aavs_conn_flush_net(struct aavs_net *an)
 {
-	return aavs_conn_proc_net_init(an);
-}
-
-void aavs_conn_net_exit(struct aavs_net *an)
-{
-	aavs_conn_proc_net_exit(an);
 	aavs_conn_flush_if(aavs_conn_of_net, an->net);
 }
 

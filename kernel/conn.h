@@ -106,8 +106,8 @@ static inline void aavs_conn_count_out(struct aavs_net *an,
 
 int aavs_conn_init(void);
 void aavs_conn_exit(void);
-int aavs_conn_net_init(struct aavs_net *an);
-void aavs_conn_net_exit(struct aavs_net *an);
+/* Every conn of a namespace that is going away (netns.c). */
+void aavs_conn_flush_net(struct aavs_net *an);
 
 /* Datapath, under rcu_read_lock(); return live entries only. */
 struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k);

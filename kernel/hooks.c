@@ -449,5 +449,4 @@ void aavs_hooks_net_exit(struct aavs_net *an)
 				ARRAY_SIZE(aavs_hook_ops));
 	if (an->defrag6)
 		nf_defrag_ipv6_disable(an->net);
-	aavs_route_flush_net(an->net);
 }

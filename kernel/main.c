@@ -10,7 +10,7 @@
 
 #include "conn.h"
 #include "netlink.h"
-#include "pernet.h"
+#include "netns.h"
 #include "sockopt.h"
 #include "version.h"
 #include "xmit_route.h"
@@ -66,9 +66,9 @@ static int __init aavs_init(void)
 	if (ret)
 		goto err_route;
 
-	ret = aavs_pernet_init();
+	ret = aavs_netns_init();
 	if (ret)
-		goto err_pernet;
+		goto err_netns;
 
 	ret = aavs_netlink_init();
 	if (ret)
@@ -81,8 +81,8 @@ static int __init aavs_init(void)
 	return 0;
 
 err_netlink:
-	aavs_pernet_exit();
-err_pernet:
+	aavs_netns_exit();
+err_netns:
 	aavs_route_exit();
 err_route:
 	aavs_conn_exit();
@@ -96,7 +96,7 @@ err_notifier:
 static void __exit aavs_exit(void)
 {
 	aavs_netlink_exit();
-	aavs_pernet_exit();
+	aavs_netns_exit();
 	aavs_route_exit();
 	aavs_conn_exit();
 	unregister_module_notifier(&aavs_module_nb);

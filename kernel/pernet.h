@@ -50,7 +50,4 @@ static inline struct aavs_net *aavs_net(const struct net *net)
 	return net_generic(net, aavs_net_id);
 }
 
-int aavs_pernet_init(void);
-void aavs_pernet_exit(void);
-
 #endif /* _AAVS_PERNET_H */

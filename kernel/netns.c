@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-namespace life of aavs: each network namespace gets its own services,
- * timeouts, sysctls and /proc view, created with the namespace and torn down
- * with it.
+ * A network namespace's life under aavs, in one place: each namespace gets
+ * its own services, timeouts, sysctls, /proc view and hooks, started here
+ * in order and stopped here in reverse when the namespace goes.
  */
 #include <linux/jiffies.h>
 #include <linux/rcupdate.h>
 
 #include "conn.h"
 #include "hooks.h"
+#include "netns.h"
 #include "pernet.h"
 #include "proc.h"
 #include "service.h"
 #include "sysctl.h"
+#include "xmit_route.h"
 
 unsigned int aavs_net_id __read_mostly;
 
@@ -37,7 +39,7 @@ static int __net_init aavs_net_init(struct net *net)
 	ret = aavs_proc_net_init(an);
 	if (ret)
 		goto err_proc;
-	ret = aavs_conn_net_init(an);
+	ret = aavs_conn_proc_net_init(an);
 	if (ret)
 		goto err_conn;
 	ret = aavs_hooks_net_init(an);
@@ -46,7 +48,7 @@ static int __net_init aavs_net_init(struct net *net)
 	return 0;
 
 err_hooks:
-	aavs_conn_net_exit(an);
+	aavs_conn_proc_net_exit(an);
 err_conn:
 	aavs_proc_net_exit(an);
 err_proc:
@@ -67,7 +69,9 @@ static void __net_exit aavs_net_exit(struct net *net)
 
 	/* No packet may make a conn once the table forgets this namespace. */
 	aavs_hooks_net_exit(an);
-	aavs_conn_net_exit(an);
+	aavs_route_flush_net(net);
+	aavs_conn_proc_net_exit(an);
+	aavs_conn_flush_net(an);
 	aavs_proc_net_exit(an);
 	mutex_lock(&an->config_mutex);
 	aavs_service_flush(an);
@@ -83,12 +87,12 @@ static struct pernet_operations aavs_net_ops = {
 	.size = sizeof(struct aavs_net),
 };
 
-int aavs_pernet_init(void)
+int aavs_netns_init(void)
 {
 	return register_pernet_subsys(&aavs_net_ops);
 }
 
-void aavs_pernet_exit(void)
+void aavs_netns_exit(void)
 {
 	unregister_pernet_subsys(&aavs_net_ops);
 	/*
