@@ -7,6 +7,8 @@ KVERS = $(shell ls -1d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||
 KVER ?= $(lastword $(KVERS))
 KDIR ?= /lib/modules/$(KVER)/build
 W ?= 1
+# The git revision the module reports (Kbuild reads a REVISION file first).
+REVISION := $(shell cat REVISION 2>/dev/null || git describe --always --dirty --exclude='*' 2>/dev/null || echo unknown)
 BUILD := $(CURDIR)/build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
@@ -30,6 +32,7 @@ KMOD_OUT ?= $(BUILD)/kmod/$(KVER)
 kmod:
 	rm -rf $(KMOD_OUT) && mkdir -p $(KMOD_OUT)
 	cp -a Kbuild $(KMOD_OUT)/
+	echo '$(REVISION)' >$(KMOD_OUT)/REVISION
 	mkdir -p $(KMOD_OUT)/kernel && cp -a kernel/*.[ch] kernel/compat $(KMOD_OUT)/kernel/
 	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=$(W) modules
 
