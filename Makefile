@@ -117,6 +117,20 @@ bench: deps
 style:
 	./scripts/style.sh
 
+# Debian packages (aavs-dkms, aavs-ipvsadm) in build/deb/, built with the
+# archive's tooling from a copy of the tree (dpkg-buildpackage writes its
+# results beside the source), then checked with lintian.
+DEB_SRC := $(BUILD)/deb/aavs-$(VERSION)
+deb:
+	@grep -q 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || { echo "deb: dkms.conf's version is not $(VERSION)"; exit 1; }
+	@head -1 debian/changelog | grep -qF 'aavs ($(VERSION))' || { echo "deb: debian/changelog's version is not $(VERSION)"; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	git ls-files -co --exclude-standard -z | xargs -0 cp -a --parents -t $(DEB_SRC)
+	echo '$(REVISION)' >$(DEB_SRC)/REVISION
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning --info $(BUILD)/deb/aavs_$(VERSION)_*.changes
+	@ls -1 $(BUILD)/deb/*.deb
+
 check: deps
 	./tests/check.sh
 
@@ -127,4 +141,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style install install-module install-tools install-dkms uninstall uninstall-dkms check demo clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check demo clean
