@@ -1,12 +1,18 @@
 # aavs — build, lab and checks.  `make demo` and `make check` are the two
 # commands README.md promises; both install what is missing first.
 
-# The kernel to build against: the newest Debian headers installed, never
-# `uname -r` (this machine's own kernel is not the lab's).
+# The kernel to build against: the running one when its headers are
+# installed (a director building for itself), else the newest headers
+# installed.  The lab and the checks name their kernels (KVER=...): the
+# machine that builds them does not run them.
 KVERS = $(shell ls -1d /lib/modules/*/build 2>/dev/null | sed 's|/lib/modules/||;s|/build||' | sort -V)
-KVER ?= $(lastword $(KVERS))
+RUNNING_KVER := $(shell uname -r)
+KVER ?= $(if $(wildcard /lib/modules/$(RUNNING_KVER)/build),$(RUNNING_KVER),$(lastword $(KVERS)))
 KDIR ?= /lib/modules/$(KVER)/build
 W ?= 1
+VERSION := $(shell sed -n 's/^\#define AAVS_VERSION "\(.*\)"/\1/p' kernel/version.h)
+# The git revision the module reports (Kbuild reads a REVISION file first).
+REVISION := $(shell cat REVISION 2>/dev/null || git describe --always --dirty --exclude='*' 2>/dev/null || echo unknown)
 BUILD := $(CURDIR)/build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
@@ -30,11 +36,60 @@ KMOD_OUT ?= $(BUILD)/kmod/$(KVER)
 kmod:
 	rm -rf $(KMOD_OUT) && mkdir -p $(KMOD_OUT)
 	cp -a Kbuild $(KMOD_OUT)/
+	echo '$(REVISION)' >$(KMOD_OUT)/REVISION
 	mkdir -p $(KMOD_OUT)/kernel && cp -a kernel/*.[ch] kernel/compat $(KMOD_OUT)/kernel/
 	$(MAKE) -C $(KDIR) M=$(KMOD_OUT) W=$(W) modules
 
 kmods:
 	for k in $(KVERS); do $(MAKE) kmod KVER=$$k || exit 1; done
+
+# make install [DESTDIR=...] [KVER=...]: what the Debian packages install,
+# for other systems: the module (install-module) and the rest (install-tools:
+# aavs-ipvsadm, its man page, the modprobe rules and their script).
+# make install-dkms: the rest, and the module through DKMS (sources in
+# /usr/src/aavs-VERSION, built for every kernel dkms.conf allows).
+# depmod and dkms run only on the live tree, never into a staged DESTDIR.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+LIBEXECDIR ?= /usr/libexec
+MODDIR ?= /lib/modules/$(KVER)/updates
+install: install-module install-tools
+
+install-module: module
+	install -D -m 0644 aavs.ko $(DESTDIR)$(MODDIR)/aavs.ko
+	$(if $(DESTDIR),@echo "install: run depmod $(KVER) on the target",depmod $(KVER))
+
+install-tools: ipvsadm
+	install -D -m 0755 $(BUILD)/ipvsadm/ipvsadm $(DESTDIR)$(SBINDIR)/aavs-ipvsadm
+	install -D -m 0644 docs/ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/aavs-ipvsadm.8
+	install -D -m 0755 packaging/libexec/modprobe-ipvs $(DESTDIR)$(LIBEXECDIR)/aavs/modprobe-ipvs
+	mkdir -p $(DESTDIR)/etc/modprobe.d
+	sed 's|/usr/libexec/aavs/|$(LIBEXECDIR)/aavs/|' packaging/modprobe.d/aavs.conf \
+		>$(DESTDIR)/etc/modprobe.d/aavs.conf
+
+DKMS_DIR = $(DESTDIR)/usr/src/aavs-$(VERSION)
+install-dkms: install-tools
+	rm -rf $(DKMS_DIR) && mkdir -p $(DKMS_DIR)/kernel
+	cp -a Kbuild dkms.conf $(DKMS_DIR)/
+	cp -a kernel/*.[ch] kernel/compat $(DKMS_DIR)/kernel/
+	echo '$(REVISION)' >$(DKMS_DIR)/REVISION
+ifeq ($(DESTDIR),)
+	dkms status aavs/$(VERSION) | grep -q . || dkms add aavs/$(VERSION)
+	for k in $(KVERS); do dkms install aavs/$(VERSION) -k $$k; rc=$$?; \
+		[ $$rc = 0 ] || [ $$rc = 77 ] || exit $$rc; done
+endif
+
+uninstall:
+	rm -f $(DESTDIR)$(MODDIR)/aavs.ko $(DESTDIR)$(SBINDIR)/aavs-ipvsadm \
+		$(DESTDIR)$(MANDIR)/man8/aavs-ipvsadm.8 $(DESTDIR)$(LIBEXECDIR)/aavs/modprobe-ipvs \
+		$(DESTDIR)/etc/modprobe.d/aavs.conf
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/aavs
+	$(if $(DESTDIR),,depmod $(KVER))
+
+uninstall-dkms: uninstall
+	$(if $(DESTDIR),,-dkms remove aavs/$(VERSION) --all)
+	rm -rf $(DKMS_DIR)
 
 ipvsadm:
 	cmake -S ipvsadm -B $(BUILD)/ipvsadm $(CMAKE_FLAGS) >/dev/null
@@ -62,6 +117,20 @@ bench: deps
 style:
 	./scripts/style.sh
 
+# Debian packages (aavs-dkms, aavs-ipvsadm) in build/deb/, built with the
+# archive's tooling from a copy of the tree (dpkg-buildpackage writes its
+# results beside the source), then checked with lintian.
+DEB_SRC := $(BUILD)/deb/aavs-$(VERSION)
+deb:
+	@grep -q 'PACKAGE_VERSION="$(VERSION)"' dkms.conf || { echo "deb: dkms.conf's version is not $(VERSION)"; exit 1; }
+	@head -1 debian/changelog | grep -qF 'aavs ($(VERSION))' || { echo "deb: debian/changelog's version is not $(VERSION)"; exit 1; }
+	rm -rf $(BUILD)/deb && mkdir -p $(DEB_SRC)
+	git ls-files -co --exclude-standard -z | xargs -0 cp -a --parents -t $(DEB_SRC)
+	echo '$(REVISION)' >$(DEB_SRC)/REVISION
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	lintian --fail-on error,warning --info $(BUILD)/deb/aavs_$(VERSION)_*.changes
+	@ls -1 $(BUILD)/deb/*.deb
+
 check: deps
 	./tests/check.sh
 
@@ -72,4 +141,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style check demo clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check demo clean

@@ -74,7 +74,8 @@ static int __init aavs_init(void)
 	if (ret)
 		goto err_netlink;
 
-	pr_info("aavs %s loaded (IPVS protocol %u.%u.%u)\n", AAVS_VERSION,
+	pr_info("aavs %s (git %s) loaded (IPVS protocol %u.%u.%u)\n",
+		AAVS_VERSION, AAVS_REVISION,
 		(AAVS_IPVS_VERSION_CODE >> 16) & 0xff,
 		(AAVS_IPVS_VERSION_CODE >> 8) & 0xff,
 		AAVS_IPVS_VERSION_CODE & 0xff);
@@ -108,4 +109,4 @@ module_init(aavs_init);
 module_exit(aavs_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("aavs: ip_vs-compatible IPVS for active-active director clusters");
-MODULE_VERSION(AAVS_VERSION);
+MODULE_VERSION(AAVS_FULL_VERSION);

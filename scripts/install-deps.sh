@@ -16,6 +16,8 @@ packages=(
 	cmake g++ pkg-config libnl-3-dev libnl-genl-3-dev libpopt-dev
 	googletest libgtest-dev libgmock-dev clang clang-format clang-tidy
 	libclang-rt-14-dev
+	# the Debian packages (make deb) and their check
+	debhelper dh-dkms dpkg-dev lintian
 	# the lab: a qemu guest built from these
 	qemu-system-x86 busybox-static cpio zstd iproute2 ipvsadm keepalived
 	bird2 util-linux procps ethtool lksctp-tools libsctp-dev

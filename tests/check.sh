@@ -74,6 +74,11 @@ fi
 if [ -d ipvsadm ]; then
 	step build/ipvsadm make -s ipvsadm && ctest_each "$build/ipvsadm" ipvsadm
 fi
+# The Debian packages build with the archive's tooling and are lintian-clean
+# (installing them, which builds the module twice, is docs/install.md's).
+if [ -d debian ]; then
+	step package/deb make -s deb
+fi
 if [ -x tests/ipvsadm/host_diff.sh ]; then
 	step ipvsadm/host-diff tests/ipvsadm/host_diff.sh
 fi

@@ -59,8 +59,10 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 # Kernel modules: those the lab loads, with their dependencies.
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
       sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
+# -C /dev/null: the files, whatever this machine's modprobe.d says (with
+# aavs's own rules installed here, ip_vs would resolve to an install command).
 for m in $mods; do
-	modprobe -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
+	modprobe -C /dev/null -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
 done | sort -u | while read -r ko; do
 	install -D -m 0644 "$ko" "$root$ko"
 done

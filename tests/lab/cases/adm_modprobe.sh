@@ -13,8 +13,11 @@
 
 conf=$LAB/packaging/modprobe.d/aavs.conf
 [ -f "$conf" ] || fail "no $conf in the image"
-trap 'rm -f /etc/modprobe.d/aavs.conf; unload_ipvs; lab_cleanup' EXIT
+trap 'rm -f /etc/modprobe.d/aavs.conf /usr/libexec/aavs/modprobe-ipvs; unload_ipvs; lab_cleanup' EXIT
 mkdir -p /etc/modprobe.d
+# The rules run the packaged helper.
+mkdir -p /usr/libexec/aavs
+cp "$LAB/packaging/libexec/modprobe-ipvs" /usr/libexec/aavs/modprobe-ipvs
 
 loaded() { [ -d "/sys/module/$1" ]; }
 expect_aavs() {
