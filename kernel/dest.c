@@ -77,6 +77,9 @@ void aavs_dest_update_overload(struct aavs_dest *dest)
 	spin_unlock_bh(&dest->lock);
 }
 
+/* ipvsadm's names of IP_VS_CONN_F_TUNNEL_TYPE_* (the policy allows 0..2). */
+static const char *const aavs_tun_names[] = { "ipip", "gue", "gre" };
+
 /* The checks NEW_DEST and SET_DEST share, with ip_vs's errno values. */
 static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
 {
@@ -88,6 +91,17 @@ static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
 		return -EINVAL;
 	if (c->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !c->tun_port)
 		return -EINVAL;
+	/*
+	 * aavs encapsulates in plain IPIP only: a GUE or GRE dest, or one
+	 * asking for tunnel checksums, would get IPIP and drop it all.
+	 */
+	if (c->tun_type != IP_VS_CONN_F_TUNNEL_TYPE_IPIP || c->tun_flags) {
+		pr_warn_ratelimited("tunnel type %s%s refused: aavs sends plain IPIP only\n",
+				    aavs_tun_names[c->tun_type %
+						   ARRAY_SIZE(aavs_tun_names)],
+				    c->tun_flags ? " with a checksum option" : "");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
