@@ -312,6 +312,17 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
 		return aavs_icmp_in(an, skb, &iph);
+	if (!aavs_proto_handled(iph.protocol)) {
+		/*
+		 * ignore_tunneled: a tunnelled packet (IPIP, GRE, ...) for
+		 * this host keeps the mark through decapsulation, so the
+		 * packet inside is delivered here, not scheduled again: a
+		 * director that is also a real server of another director.
+		 */
+		if (READ_ONCE(an->sysctl.ignore_tunneled))
+			skb->ipvs_property = 1;
+		return NF_ACCEPT;
+	}
 	if (aavs_proto_parse(an, skb, &iph, &pp))
 		return NF_ACCEPT;
 
