@@ -29,6 +29,7 @@
 #include "icmp.h"
 #include "pernet.h"
 #include "proto.h"
+#include "proto_state.h"
 #include "sched.h"
 #include "service.h"
 #include "xmit.h"
@@ -374,6 +375,33 @@ static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb)
 	return err;	/* reassembly already set the header checksum */
 }
 
+/*
+ * nat_icmp_send: a packet from a NAT real server's service port that no
+ * conn knows (its conn expired, or it never came through here) would leak
+ * the server's own address.  Like ip_vs, drop it and tell the server with
+ * a port unreachable, unless it is a TCP reset or SCTP abort.
+ */
+static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
+				     const struct aavs_iph *iph,
+				     const struct aavs_proto_pkt *pp)
+{
+	if (!READ_ONCE(an->sysctl.nat_icmp_send) ||
+	    !aavs_dest_is_nat_server_rcu(an, iph->af, iph->protocol,
+					 &iph->saddr, pp->sport))
+		return NF_ACCEPT;
+	if ((iph->protocol == IPPROTO_TCP && pp->event == AAVS_TCP_EV_RST) ||
+	    (iph->protocol == IPPROTO_SCTP && pp->event == AAVS_SCTP_EV_ABORT))
+		return NF_ACCEPT;
+	if (iph->af == AF_INET6) {
+		if (!skb->dev)
+			skb->dev = an->net->loopback_dev;
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	} else {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	}
+	return NF_DROP;
+}
+
 /* NAT replies on their way from a real server to the client. */
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -396,11 +424,13 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	cp = aavs_pkt_conn_get(state->net, &iph, &pp, AAVS_DIR_OUTPUT);
-	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+	if (!cp)
+		return aavs_reply_stray(an, skb, &iph, &pp);
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return NF_ACCEPT;
 	aavs_conn_count_out(an, cp, skb->len);
 	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pp.event);
-	return aavs_nat_reply(skb, cp, &iph);
+	return aavs_nat_reply(an, skb, cp, &iph);
 }
 
 static const struct nf_hook_ops aavs_hook_ops[] = {

@@ -12,6 +12,8 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -308,13 +310,31 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 			 net, skb);
 }
 
-unsigned int aavs_nat_reply(struct sk_buff *skb, struct aavs_conn *cp,
-			    const struct aavs_iph *iph)
+int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!READ_ONCE(an->sysctl.snat_reroute))
+		return 0;
+	if (af == AF_INET6) {
+		if (!dst->dev || (dst->dev->flags & IFF_LOOPBACK))
+			return 0;
+		return ip6_route_me_harder(an->net, skb->sk, skb);
+	}
+	if (skb_rtable(skb)->rt_flags & RTCF_LOCAL)
+		return 0;
+	return ip_route_me_harder(an->net, skb->sk, skb, RTN_LOCAL);
+}
+
+unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
+			    struct aavs_conn *cp, const struct aavs_iph *iph)
 {
 	if (skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
 	    aavs_mangle_l4(skb, iph, iph->len, false, &cp->vaddr, cp->vport))
 		return NF_DROP;
 	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
+	if (aavs_snat_reroute(an, skb, iph->af))
+		return NF_DROP;
 	skb->ipvs_property = 1;
 	aavs_untrack(skb);
 	return NF_ACCEPT;
