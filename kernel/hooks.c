@@ -203,15 +203,10 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 	return ct;
 }
 
-/*
- * A packet no conn matched.  Returns the new conn, or NULL with *verdict
- * set (NF_ACCEPT for "not ours": the host's own stack then answers it).
- */
-static struct aavs_conn *aavs_schedule(struct aavs_net *an,
-				       struct sk_buff *skb,
-				       const struct aavs_iph *iph,
-				       const struct aavs_proto_pkt *pp,
-				       unsigned int *verdict)
+struct aavs_conn *aavs_schedule(struct aavs_net *an, struct sk_buff *skb,
+				const struct aavs_iph *iph,
+				const struct aavs_proto_pkt *pp,
+				unsigned int *verdict)
 {
 	struct net *net = an->net;
 	struct aavs_sched_pkt pkt;
