@@ -14,6 +14,7 @@
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
@@ -292,6 +293,30 @@ static struct aavs_conn *aavs_pkt_conn_get(struct net *net,
 	return aavs_conn_in_get(&key);
 }
 
+/*
+ * ignore_tunneled is there so that a director which is also a real server
+ * of another director delivers what that one tunnels to it, instead of
+ * scheduling it again (a loop, or a third server).  ip_vs marks the
+ * tunnelled packet, but decapsulation clears the mark (skb_scrub_packet)
+ * on the kernels aavs supports, so the packet inside is known here by the
+ * tunnel device it came out of.
+ */
+static bool aavs_from_tunnel(const struct net_device *dev)
+{
+	if (!dev)
+		return false;
+	switch (dev->type) {
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -304,17 +329,15 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST ||
 	    !skb_dst(skb))
 		return NF_ACCEPT;
+	if (READ_ONCE(an->sysctl.ignore_tunneled) &&
+	    aavs_from_tunnel(state->in))
+		return NF_ACCEPT;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
 	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
 		return aavs_icmp_in(an, skb, &iph);
 	if (!aavs_proto_handled(iph.protocol)) {
-		/*
-		 * ignore_tunneled: a tunnelled packet (IPIP, GRE, ...) for
-		 * this host keeps the mark through decapsulation, so the
-		 * packet inside is delivered here, not scheduled again: a
-		 * director that is also a real server of another director.
-		 */
+		/* ignore_tunneled: ip_vs marks the tunnelled packet itself. */
 		if (READ_ONCE(an->sysctl.ignore_tunneled))
 			skb->ipvs_property = 1;
 		return NF_ACCEPT;
