@@ -10,6 +10,7 @@
  * found a dest under rcu_read_lock() (in the list, a table or a conn) can
  * always take a reference of its own: the count never rises from zero.
  */
+#include <linux/jhash.h>
 #include <linux/slab.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
@@ -40,6 +41,31 @@ struct aavs_dest *aavs_dest_find(struct aavs_service *svc, u16 af,
 			return dest;
 	}
 	return NULL;
+}
+
+static u32 aavs_rs_hash(u16 af, const union nf_inet_addr *addr, __be16 port)
+{
+	u32 a = (__force u32)addr->ip;
+
+	if (af == AF_INET6)
+		a = jhash(addr, sizeof(struct in6_addr), 0);
+	return jhash_2words(a, (__force u32)port, 0) & (AAVS_SVC_TAB_SIZE - 1);
+}
+
+bool aavs_dest_is_nat_server_rcu(struct aavs_net *an, u16 af, u8 protocol,
+				 const union nf_inet_addr *addr, __be16 port)
+{
+	struct aavs_dest *dest;
+
+	hlist_for_each_entry_rcu(dest, &an->rs_table[aavs_rs_hash(af, addr, port)],
+				 r_list) {
+		if (dest->af == af && dest->port == port &&
+		    aavs_dest_addr_equal(dest, af, addr) &&
+		    (dest->svc->protocol == protocol || dest->svc->fwmark) &&
+		    aavs_dest_fwd(dest) == IP_VS_CONN_F_MASQ)
+			return true;
+	}
+	return false;
 }
 
 static void aavs_dest_free_rcu(struct rcu_head *head)
@@ -77,6 +103,9 @@ void aavs_dest_update_overload(struct aavs_dest *dest)
 	spin_unlock_bh(&dest->lock);
 }
 
+/* ipvsadm's names of IP_VS_CONN_F_TUNNEL_TYPE_* (the policy allows 0..2). */
+static const char *const aavs_tun_names[] = { "ipip", "gue", "gre" };
+
 /* The checks NEW_DEST and SET_DEST share, with ip_vs's errno values. */
 static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
 {
@@ -88,6 +117,17 @@ static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
 		return -EINVAL;
 	if (c->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !c->tun_port)
 		return -EINVAL;
+	/*
+	 * aavs encapsulates in plain IPIP only: a GUE or GRE dest, or one
+	 * asking for tunnel checksums, would get IPIP and drop it all.
+	 */
+	if (c->tun_type != IP_VS_CONN_F_TUNNEL_TYPE_IPIP || c->tun_flags) {
+		pr_warn_ratelimited("tunnel type %s%s refused: aavs sends plain IPIP only\n",
+				    aavs_tun_names[c->tun_type %
+						   ARRAY_SIZE(aavs_tun_names)],
+				    c->tun_flags ? " with a checksum option" : "");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
@@ -168,6 +208,9 @@ int aavs_dest_add(struct aavs_service *svc, const struct aavs_dest_conf *c)
 
 	aavs_stats_start(svc->an, &dest->stats);
 	list_add_rcu(&dest->n_list, &svc->destinations);
+	hlist_add_head_rcu(&dest->r_list,
+			   &svc->an->rs_table[aavs_rs_hash(c->af, &c->addr,
+							   c->port)]);
 	svc->num_dests++;
 	aavs_sched_add_dest(svc, dest);
 	return 0;
@@ -200,6 +243,7 @@ void aavs_dest_unlink(struct aavs_dest *dest)
 	struct aavs_service *svc = dest->svc;
 
 	list_del_rcu(&dest->n_list);
+	hlist_del_rcu(&dest->r_list);
 	svc->num_dests--;
 	clear_bit(AAVS_DEST_AVAILABLE, &dest->flags);
 	aavs_sched_del_dest(svc, dest);

@@ -12,6 +12,7 @@
 
 #include "stats.h"
 
+struct aavs_net;
 struct aavs_service;
 
 /* Bits of aavs_dest.flags (set_bit/test_bit). */
@@ -40,6 +41,7 @@ struct aavs_dest_conf {
  */
 struct aavs_dest {
 	struct list_head n_list;	/* svc->destinations, RCU, newest first */
+	struct hlist_node r_list;	/* an->rs_table, RCU */
 	struct aavs_service *svc;	/* owner; the dest holds a reference */
 	u16 af;
 	union nf_inet_addr addr;
@@ -106,5 +108,12 @@ int aavs_dest_add(struct aavs_service *svc, const struct aavs_dest_conf *c);
 int aavs_dest_edit(struct aavs_service *svc, const struct aavs_dest_conf *c);
 int aavs_dest_del(struct aavs_service *svc, const struct aavs_dest_conf *c);
 void aavs_dest_unlink(struct aavs_dest *dest);
+
+/*
+ * Is @addr:@port a NAT real server of a @protocol (or fwmark) service?
+ * Under rcu_read_lock(); for nat_icmp_send.
+ */
+bool aavs_dest_is_nat_server_rcu(struct aavs_net *an, u16 af, u8 protocol,
+				 const union nf_inet_addr *addr, __be16 port);
 
 #endif /* _AAVS_DEST_H */

@@ -14,6 +14,7 @@
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter_ipv4.h>
@@ -29,6 +30,7 @@
 #include "icmp.h"
 #include "pernet.h"
 #include "proto.h"
+#include "proto_state.h"
 #include "sched.h"
 #include "service.h"
 #include "xmit.h"
@@ -202,15 +204,10 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 	return ct;
 }
 
-/*
- * A packet no conn matched.  Returns the new conn, or NULL with *verdict
- * set (NF_ACCEPT for "not ours": the host's own stack then answers it).
- */
-static struct aavs_conn *aavs_schedule(struct aavs_net *an,
-				       struct sk_buff *skb,
-				       const struct aavs_iph *iph,
-				       const struct aavs_proto_pkt *pp,
-				       unsigned int *verdict)
+struct aavs_conn *aavs_schedule(struct aavs_net *an, struct sk_buff *skb,
+				const struct aavs_iph *iph,
+				const struct aavs_proto_pkt *pp,
+				unsigned int *verdict)
 {
 	struct net *net = an->net;
 	struct aavs_sched_pkt pkt;
@@ -296,6 +293,30 @@ static struct aavs_conn *aavs_pkt_conn_get(struct net *net,
 	return aavs_conn_in_get(&key);
 }
 
+/*
+ * ignore_tunneled is there so that a director which is also a real server
+ * of another director delivers what that one tunnels to it, instead of
+ * scheduling it again (a loop, or a third server).  ip_vs marks the
+ * tunnelled packet, but decapsulation clears the mark (skb_scrub_packet)
+ * on the kernels aavs supports, so the packet inside is known here by the
+ * tunnel device it came out of.
+ */
+static bool aavs_from_tunnel(const struct net_device *dev)
+{
+	if (!dev)
+		return false;
+	switch (dev->type) {
+	case ARPHRD_TUNNEL:
+	case ARPHRD_TUNNEL6:
+	case ARPHRD_SIT:
+	case ARPHRD_IPGRE:
+	case ARPHRD_IP6GRE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -308,10 +329,19 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST ||
 	    !skb_dst(skb))
 		return NF_ACCEPT;
+	if (READ_ONCE(an->sysctl.ignore_tunneled) &&
+	    aavs_from_tunnel(state->in))
+		return NF_ACCEPT;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
 	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
 		return aavs_icmp_in(an, skb, &iph);
+	if (!aavs_proto_handled(iph.protocol)) {
+		/* ignore_tunneled: ip_vs marks the tunnelled packet itself. */
+		if (READ_ONCE(an->sysctl.ignore_tunneled))
+			skb->ipvs_property = 1;
+		return NF_ACCEPT;
+	}
 	if (aavs_proto_parse(an, skb, &iph, &pp))
 		return NF_ACCEPT;
 
@@ -363,6 +393,33 @@ static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb)
 	return err;	/* reassembly already set the header checksum */
 }
 
+/*
+ * nat_icmp_send: a packet from a NAT real server's service port that no
+ * conn knows (its conn expired, or it never came through here) would leak
+ * the server's own address.  Like ip_vs, drop it and tell the server with
+ * a port unreachable, unless it is a TCP reset or SCTP abort.
+ */
+static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
+				     const struct aavs_iph *iph,
+				     const struct aavs_proto_pkt *pp)
+{
+	if (!READ_ONCE(an->sysctl.nat_icmp_send) ||
+	    !aavs_dest_is_nat_server_rcu(an, iph->af, iph->protocol,
+					 &iph->saddr, pp->sport))
+		return NF_ACCEPT;
+	if ((iph->protocol == IPPROTO_TCP && pp->event == AAVS_TCP_EV_RST) ||
+	    (iph->protocol == IPPROTO_SCTP && pp->event == AAVS_SCTP_EV_ABORT))
+		return NF_ACCEPT;
+	if (iph->af == AF_INET6) {
+		if (!skb->dev)
+			skb->dev = an->net->loopback_dev;
+		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+	} else {
+		icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	}
+	return NF_DROP;
+}
+
 /* NAT replies on their way from a real server to the client. */
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -385,11 +442,13 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 
 	cp = aavs_pkt_conn_get(state->net, &iph, &pp, AAVS_DIR_OUTPUT);
-	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+	if (!cp)
+		return aavs_reply_stray(an, skb, &iph, &pp);
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return NF_ACCEPT;
 	aavs_conn_count_out(an, cp, skb->len);
 	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pp.event);
-	return aavs_nat_reply(skb, cp, &iph);
+	return aavs_nat_reply(an, skb, cp, &iph);
 }
 
 static const struct nf_hook_ops aavs_hook_ops[] = {

@@ -7,18 +7,25 @@
  * real server (with NAT: translated to its address).  With NAT, an error a
  * real server sends about a client's packet is made to come from the VIP.
  * Inner transport checksums are left as they are, as ip_vs leaves them.
+ *
+ * An error that is translated gets a new checksum, so, like ip_vs, aavs
+ * checks the old one first: a corrupt error is dropped, not made valid.
+ * One passed on unchanged (DR, TUN) is the real server's to check.
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter.h>
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
 
 #include "conn.h"
+#include "hooks.h"
 #include "icmp.h"
 #include "pernet.h"
+#include "proto.h"
 #include "xmit.h"
 
 struct aavs_icmp_inner {
@@ -171,21 +178,29 @@ static int aavs_icmp_mangle(struct sk_buff *skb, const struct aavs_iph *outer,
 	return 0;
 }
 
+/* The ICMP(v6) checksum of a received error, verified as ip_vs does. */
+static bool aavs_icmp_csum_ok(struct sk_buff *skb, const struct aavs_iph *iph)
+{
+	if (skb_csum_unnecessary(skb))
+		return true;
+	/* LOCAL_IN: netfilter then verifies it in FORWARD too. */
+	return !nf_checksum(skb, NF_INET_LOCAL_IN, iph->len,
+			    iph->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+			    iph->af);
+}
+
 /*
  * The conn an error is about.  An error travels against the packet it
  * quotes, so that packet turned around is a packet of the flow going the
  * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a NAT reply).
+ * The caller parsed the error into @in.
  */
 static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
-					    const struct sk_buff *skb,
-					    const struct aavs_iph *iph,
-					    struct aavs_icmp_inner *in,
+					    const struct aavs_icmp_inner *in,
 					    enum aavs_dir dir)
 {
 	struct aavs_conn_key key;
 
-	if (!aavs_icmp_parse(skb, iph, in) || in->iph.af != iph->af)
-		return NULL;
 	key = (struct aavs_conn_key) {
 		.net = an->net, .af = in->iph.af, .protocol = in->iph.protocol,
 		.saddr = &in->iph.daddr, .daddr = &in->iph.saddr,
@@ -196,16 +211,51 @@ static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
 	return aavs_conn_in_get(&key);
 }
 
+/*
+ * schedule_icmp: an error about a flow this director has no conn for (ECMP
+ * sent the flow's packets to another director) is scheduled as the flow's
+ * next packet would be, client to VIP, and so reaches the server that
+ * hashing gives the flow.  Like ip_vs, with no SYN or sloppy gate: the
+ * error is proof enough that the flow exists.
+ */
+static struct aavs_conn *aavs_icmp_schedule(struct aavs_net *an,
+					    struct sk_buff *skb,
+					    const struct aavs_icmp_inner *in,
+					    unsigned int *verdict)
+{
+	struct aavs_iph fiph = {
+		.af = in->iph.af, .protocol = in->iph.protocol,
+		.saddr = in->iph.daddr, .daddr = in->iph.saddr,
+	};
+	struct aavs_proto_pkt fpp = {
+		.sport = in->dport, .dport = in->sport,
+		.may_create = true,
+	};
+
+	return aavs_schedule(an, skb, &fiph, &fpp, verdict);
+}
+
 unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 			  const struct aavs_iph *iph)
 {
 	struct aavs_icmp_inner in;
 	struct aavs_conn *cp;
+	unsigned int verdict;
 
-	/* The quoted packet went from the VIP to the client. */
-	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_INPUT);
-	if (!cp)
+	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
 		return NF_ACCEPT;
+	/* The quoted packet went from the VIP to the client. */
+	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_INPUT);
+	if (!cp) {
+		if (!READ_ONCE(an->sysctl.schedule_icmp))
+			return NF_ACCEPT;
+		cp = aavs_icmp_schedule(an, skb, &in, &verdict);
+		if (!cp)
+			return verdict;
+	}
+	if (aavs_conn_fwd(cp) == IP_VS_CONN_F_MASQ &&
+	    !aavs_icmp_csum_ok(skb, iph))
+		return NF_DROP;
 	aavs_conn_count_in(an, cp, skb->len);
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return aavs_xmit(an->net, skb, cp, iph);
@@ -221,12 +271,17 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 	struct aavs_icmp_inner in;
 	struct aavs_conn *cp;
 
+	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
+		return NF_ACCEPT;
 	/* The quoted packet went from the client to the real server. */
-	cp = aavs_icmp_conn_get(an, skb, iph, &in, AAVS_DIR_OUTPUT);
+	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_OUTPUT);
 	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return NF_ACCEPT;
+	if (!aavs_icmp_csum_ok(skb, iph))
+		return NF_DROP;
 	aavs_conn_count_out(an, cp, skb->len);
-	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport))
+	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport) ||
+	    aavs_snat_reroute(an, skb, iph->af))
 		return NF_DROP;
 	skb->ipvs_property = 1;
 	return NF_ACCEPT;

@@ -29,6 +29,8 @@ struct aavs_net {
 	struct hlist_head svc_table[AAVS_SVC_TAB_SIZE];
 	struct hlist_head fwm_table[AAVS_SVC_TAB_SIZE];
 	unsigned int num_services;
+	/* Every dest of every service by (address, port), for nat_icmp_send. */
+	struct hlist_head rs_table[AAVS_SVC_TAB_SIZE];
 	/* nf_defrag_ipv6 is on for us (hooks.c); under config_mutex. */
 	bool defrag6;
 

@@ -2,6 +2,7 @@
 #ifndef _AAVS_PROTO_H
 #define _AAVS_PROTO_H
 
+#include <linux/in.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -16,6 +17,17 @@ struct aavs_proto_pkt {
 	bool opening;		/* TCP SYN, SCTP INIT: a new flow */
 	bool may_create;	/* passes ip_vs's gate (sloppy_* applied) */
 };
+
+/*
+ * A protocol ip_vs has a handler for: aavs's three, and AH and ESP, which
+ * ip_vs knows (and so never treats as a tunnel) though aavs forwards none.
+ */
+static inline bool aavs_proto_handled(u8 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
+	       protocol == IPPROTO_SCTP || protocol == IPPROTO_AH ||
+	       protocol == IPPROTO_ESP;
+}
 
 /*
  * Read ports and flags of a TCP, UDP or SCTP packet at iph->len.  Returns

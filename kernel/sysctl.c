@@ -3,8 +3,15 @@
  * net.ipv4.vs.* for each namespace, with ip_vs's names, order and defaults,
  * so scripts that tune ip_vs (kube-proxy, keepalived notify scripts) find
  * what they expect.  docs/sysctls.md says which ones aavs acts on.
+ *
+ * A knob aavs cannot honour yet is refused rather than ignored: writing
+ * anything but its default fails with EINVAL and a log line naming it, so
+ * a script that asks for the feature learns it is missing, while one that
+ * writes the defaults keeps working.
  */
+#include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
@@ -24,9 +31,12 @@ struct aavs_sysctl_knob {
 	const char *name;
 	size_t offset;		/* of the int in struct aavs_sysctl */
 	bool mode_0_3;		/* a defence mode: 0 (off) .. 3 (always) */
+	bool refused;		/* only the default may be written */
 };
 
 #define AAVS_KNOB(field, m) { #field, offsetof(struct aavs_sysctl, field), m }
+#define AAVS_REFUSED(field) \
+	{ #field, offsetof(struct aavs_sysctl, field), false, true }
 
 /* ip_vs's registration order, minus the sync daemon's knobs. */
 static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
@@ -34,22 +44,57 @@ static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(am_droprate, false),
 	AAVS_KNOB(drop_entry, true),
 	AAVS_KNOB(drop_packet, true),
-	AAVS_KNOB(conntrack, false),
+	AAVS_REFUSED(conntrack),
 	AAVS_KNOB(secure_tcp, true),
 	AAVS_KNOB(snat_reroute, false),
-	AAVS_KNOB(cache_bypass, false),
+	AAVS_REFUSED(cache_bypass),
 	AAVS_KNOB(expire_nodest_conn, false),
 	AAVS_KNOB(sloppy_tcp, false),
 	AAVS_KNOB(sloppy_sctp, false),
 	AAVS_KNOB(expire_quiescent_template, false),
 	AAVS_KNOB(nat_icmp_send, false),
 	AAVS_KNOB(pmtu_disc, false),
-	AAVS_KNOB(backup_only, false),
+	AAVS_REFUSED(backup_only),
 	AAVS_KNOB(conn_reuse_mode, false),
 	AAVS_KNOB(schedule_icmp, false),
 	AAVS_KNOB(ignore_tunneled, false),
 	AAVS_KNOB(run_estimation, false),
 };
+
+static const struct aavs_sysctl_knob *aavs_sysctl_knob(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(aavs_sysctl_knobs); i++)
+		if (!strcmp(aavs_sysctl_knobs[i].name, name))
+			return &aavs_sysctl_knobs[i];
+	return NULL;
+}
+
+/* A refused knob: any integer parses, only its default is stored. */
+static int aavs_sysctl_refused(AAVS_CTL_TABLE *table, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	const struct aavs_sysctl_knob *k = aavs_sysctl_knob(table->procname);
+	struct ctl_table tmp = *table;
+	int val = READ_ONCE(*(int *)table->data);
+	int def, ret;
+
+	tmp.data = &val;
+	ret = proc_dointvec(&tmp, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	if (!k)
+		return -EINVAL;
+	def = *(const int *)((const char *)&aavs_sysctl_defaults + k->offset);
+	if (val != def) {
+		pr_warn_ratelimited("net.ipv4.vs.%s=%d refused: aavs does not implement it, only %d is accepted\n",
+				    k->name, val, def);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*(int *)table->data, val);
+	return 0;
+}
 
 int aavs_sysctl_net_init(struct aavs_net *an)
 {
@@ -75,6 +120,8 @@ int aavs_sysctl_net_init(struct aavs_net *an)
 		tbl[i].maxlen = sizeof(int);
 		tbl[i].mode = 0644;
 		tbl[i].proc_handler = proc_dointvec;
+		if (k->refused)
+			tbl[i].proc_handler = aavs_sysctl_refused;
 		if (k->mode_0_3) {
 			tbl[i].proc_handler = proc_dointvec_minmax;
 			tbl[i].extra1 = SYSCTL_ZERO;

@@ -12,6 +12,8 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/sctp.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -27,6 +29,7 @@
 #include <net/sctp/checksum.h>
 
 #include "conn.h"
+#include "pernet.h"
 #include "xmit.h"
 #include "xmit_route.h"
 
@@ -128,25 +131,39 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 						  sizeof(struct iphdr);
 	u8 inner = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	struct aavs_route r;
+	bool fragment;
 	u8 tos, ttl;
 	__be16 df;
 
+	/*
+	 * pmtu_disc 0: an IPv4 packet too big for the tunnel is not refused
+	 * but sent in outer fragments, as ip_vs does (IPv6 never fragments
+	 * on the way, so it is always refused).
+	 */
+	fragment = iph->af == AF_INET &&
+		   !READ_ONCE(aavs_net(net)->sysctl.pmtu_disc);
 	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	if (r.local) {
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen) ||
+	if ((!fragment &&
+	     aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
 		goto drop;
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
+	if (fragment)
+		df = 0;
 	if (iptunnel_handle_offloads(skb, cp->daf == AF_INET6 ?
 				     SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4))
 		goto drop;
 	skb_set_inner_ipproto(skb, inner);
 
 	aavs_prepare_out(skb, &r);
+	/* Outer IPv6 fragments only what it is told it may. */
+	if (fragment)
+		skb->ignore_df = 1;
 	skb_push(skb, hlen);
 	skb_reset_network_header(skb);
 	if (cp->daf == AF_INET6) {
@@ -293,13 +310,31 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 			 net, skb);
 }
 
-unsigned int aavs_nat_reply(struct sk_buff *skb, struct aavs_conn *cp,
-			    const struct aavs_iph *iph)
+int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af)
+{
+	struct dst_entry *dst = skb_dst(skb);
+
+	if (!READ_ONCE(an->sysctl.snat_reroute))
+		return 0;
+	if (af == AF_INET6) {
+		if (!dst->dev || (dst->dev->flags & IFF_LOOPBACK))
+			return 0;
+		return ip6_route_me_harder(an->net, skb->sk, skb);
+	}
+	if (skb_rtable(skb)->rt_flags & RTCF_LOCAL)
+		return 0;
+	return ip_route_me_harder(an->net, skb->sk, skb, RTN_LOCAL);
+}
+
+unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
+			    struct aavs_conn *cp, const struct aavs_iph *iph)
 {
 	if (skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
 	    aavs_mangle_l4(skb, iph, iph->len, false, &cp->vaddr, cp->vport))
 		return NF_DROP;
 	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
+	if (aavs_snat_reroute(an, skb, iph->af))
+		return NF_DROP;
 	skb->ipvs_property = 1;
 	aavs_untrack(skb);
 	return NF_ACCEPT;

@@ -7,6 +7,7 @@
 #include <linux/types.h>
 
 struct aavs_conn;
+struct aavs_net;
 struct net;
 
 /* The network header of a packet as the hooks parsed it. */
@@ -32,8 +33,15 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			  struct aavs_conn *cp, const struct aavs_iph *iph);
 
 /* NAT: rewrite a real server's reply so it comes from the virtual service. */
-unsigned int aavs_nat_reply(struct sk_buff *skb, struct aavs_conn *cp,
-			    const struct aavs_iph *iph);
+unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
+			    struct aavs_conn *cp, const struct aavs_iph *iph);
+
+/*
+ * snat_reroute: route a reply made the VIP's again, as if the director
+ * sent it from the VIP (source-based policy routing then applies).  Non-zero
+ * if no route: the caller drops it.
+ */
+int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af);
 
 /* Rewrite the address and port of one side of a transport header. */
 int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,

@@ -18,4 +18,11 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/* The table a proc handler is given: const since 6.11. */
+#ifdef AAVS_HAVE_CONST_CTL_TABLE
+#define AAVS_CTL_TABLE const struct ctl_table
+#else
+#define AAVS_CTL_TABLE struct ctl_table
+#endif
+
 #endif /* _AAVS_COMPAT_H */
