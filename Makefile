@@ -137,8 +137,13 @@ check: deps
 demo: deps
 	./tests/demo.sh
 
+# Before a release: churn, fuzzers and traffic for 30 minutes on the debug
+# kernel (SOAK_MINUTES=...).
+soak: deps ipvsadm tools
+	./tests/soak.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check demo clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check demo soak clean

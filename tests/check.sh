@@ -4,7 +4,9 @@
 # bounded fuzz, the qemu lab on 6.1 and 6.12, and the style gates.  Each
 # check prints PASS/FAIL/SKIP NAME; the last line is "N passed, N failed".
 #
-#   LAB_KERNELS="6.1 6.12"   which kernels the lab boots (default both)
+#   LAB_KERNELS="6.1 6.12 debug"  which kernels the lab boots (default all
+#                            three; debug is built from Debian's source
+#                            with KASAN/lockdep/kmemleak, cached)
 #   LAB_CASES="a b"          which lab cases (default all)
 set -uo pipefail
 
@@ -15,7 +17,7 @@ mkdir -p "$build"
 export LAB_RESULTS=$build/check-results.txt
 : >"$LAB_RESULTS"
 kernels=${LAB_KERNELS:-all}
-[ "$kernels" = all ] && kernels="6.1 6.12"
+[ "$kernels" = all ] && kernels="6.1 6.12 debug"
 
 result() {
 	echo "$1 $2${3:+ ($3)}"
@@ -33,20 +35,29 @@ step() {
 	else
 		result FAIL "$name" "see ${log#$top/}"
 		tail -20 "$log" | sed 's/^/    /'
+		return 1
 	fi
 }
 
 kver_of() { ls -1 /lib/modules | grep -E "^$1\.[0-9]" | sort -V | tail -1; }
 
-# The module, warning-free with W=1, against each kernel's headers.
+# The module, warning-free with W=1, against each kernel's headers (the
+# debug kernel's build tree, built first if it is not cached).
 kmod_clean() {
 	local out
-	out=$(make -s kmod KVER="$1" KMOD_OUT="$build/check/kmod-$1" 2>&1) || { echo "$out"; return 1; }
+	out=$(make -s kmod KVER="$1" ${2:+KDIR="$2"} KMOD_OUT="$build/check/kmod-$1" 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
 	! echo "$out" | grep -E 'warning:|error:'
 }
+debug_kernel() { tests/lab/debug-kernel/build.sh; }
 for k in $kernels; do
-	step "build/aavs.ko/$k" kmod_clean "$(kver_of "$k")"
+	if [ "$k" = debug ]; then
+		step build/debug-kernel debug_kernel || continue
+		dbg=$(tests/lab/debug-kernel/build.sh 2>/dev/null)
+		step "build/aavs.ko/debug" kmod_clean "$(cat "$dbg/release")" "$dbg/build"
+	else
+		step "build/aavs.ko/$k" kmod_clean "$(kver_of "$k")"
+	fi
 done
 
 # ctest_each DIR PREFIX: one result line per test ctest knows in DIR.

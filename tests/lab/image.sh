@@ -56,18 +56,22 @@ printf 'root:x:0:\nnogroup:x:65534:\nbird:x:100:\n' >"$root/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files\nservices: files\nprotocols: files\n' >"$root/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 
-# Kernel modules: those the lab loads, with their dependencies.
+# Kernel modules: those the lab loads, with their dependencies, from the
+# host's module tree or MODROOT's (the debug kernel's, which has most of
+# them built in).
+modroot=${MODROOT:-}
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
       sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
 # -C /dev/null: the files, whatever this machine's modprobe.d says (with
 # aavs's own rules installed here, ip_vs would resolve to an install command).
+mkdir -p "$root/lib/modules/$kver"
 for m in $mods; do
-	modprobe -C /dev/null -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
+	modprobe -C /dev/null ${modroot:+-d "$modroot"} -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
 done | sort -u | while read -r ko; do
-	install -D -m 0644 "$ko" "$root$ko"
+	install -D -m 0644 "$ko" "$root${ko#"$modroot"}"
 done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+	cp "$modroot/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
 done
 install -D -m 0644 "${AAVS_KO:-$build/kmod/$kver/aavs.ko}" "$root/lib/modules/$kver/extra/aavs.ko"
 depmod -b "$root" "$kver"
