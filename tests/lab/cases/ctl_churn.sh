@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # lab-cpus 4
 # A flapping health check under load: new flows of every protocol and
 # source port arrive at every scheduler while the control plane adds and

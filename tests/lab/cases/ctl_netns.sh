@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # Each network namespace has its own IPVS, and may vanish with services live.
 #
 #   topology: namespaces na and nb (no links), plus the root namespace

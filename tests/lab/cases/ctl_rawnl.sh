@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # Malformed IPVS netlink requests get ip_vs's errno from aavs and change
 # nothing.
 #
