@@ -56,11 +56,13 @@ printf 'root:x:0:\nnogroup:x:65534:\nbird:x:100:\n' >"$root/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files\nservices: files\nprotocols: files\n' >"$root/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 
-# Kernel modules: those the lab loads, with their dependencies.
+# Kernel modules: those the lab loads, with their dependencies (the
+# kernel's own, not the host's modprobe.d "install" rules: a host with
+# aavs's modprobe.d would list no ip_vs.ko).
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
       sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
 for m in $mods; do
-	modprobe -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
+	modprobe --ignore-install -S "$kver" -D "$m" | awk '/^insmod/{print $2}'
 done | sort -u | while read -r ko; do
 	install -D -m 0644 "$ko" "$root$ko"
 done
