@@ -6,6 +6,12 @@
  * The walk is over the shared table under RCU; each namespace prints only
  * its own live entries.  The iterator remembers where it stopped, so a
  * million entries print in one pass instead of one rescan per page.
+ *
+ * One read() may walk far: a namespace with few entries of its own fills
+ * no page before the end of the table, and lseek()/pread() walk from the
+ * start (seq_file's traverse()).  So the walk leaves its RCU section and
+ * offers the CPU every AAVS_CONN_PACE steps; the cursor is (bucket, index),
+ * never a pointer into the table, so it survives that.
  */
 #include <linux/proc_fs.h>
 #include <linux/rculist_bl.h>
@@ -17,12 +23,34 @@
 #include "proc.h"
 #include "proto_state.h"
 
+/* Buckets and entries visited between two chances to reschedule. */
+#define AAVS_CONN_PACE	64
+
 struct aavs_conn_iter {
 	struct seq_net_private p;
 	unsigned int bucket;	/* of the entry at pos */
 	unsigned int skip;	/* its index in the bucket */
+	unsigned int steps;	/* walked since the last pause */
 	loff_t pos;		/* 0: nothing remembered */
 };
+
+/*
+ * Every AAVS_CONN_PACE steps: end the RCU section and let others run.
+ * Not cond_resched_rcu(): on PREEMPT_RCU kernels it does nothing, and
+ * those are voluntary-preemption kernels at boot (Debian's), where
+ * nothing else would ever interrupt this walk.  start() took the only
+ * rcu_read_lock(), so it is safe to sleep in between.
+ */
+static void aavs_conn_pace(struct aavs_conn_iter *it)
+	__releases(RCU) __acquires(RCU)
+{
+	if (++it->steps < AAVS_CONN_PACE)
+		return;
+	it->steps = 0;
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+}
 
 /* The @skip-th entry of a bucket, or NULL. */
 static struct aavs_conn *aavs_conn_nth(unsigned int bucket, unsigned int skip)
@@ -43,6 +71,7 @@ static struct aavs_conn *aavs_conn_seek(struct aavs_conn_iter *it)
 	struct aavs_conn *cp;
 
 	while (it->bucket < aavs_conn_tab_size()) {
+		aavs_conn_pace(it);
 		cp = aavs_conn_nth(it->bucket, it->skip);
 		if (cp)
 			return cp;

@@ -175,6 +175,38 @@ static void aavs_dest_apply(struct aavs_dest *dest,
 	set_bit(AAVS_DEST_AVAILABLE, &dest->flags);
 }
 
+/* The list's reference, dropped once no reader can still be walking it. */
+static void aavs_dest_unlinked_rcu(struct rcu_head *head)
+{
+	aavs_dest_put(container_of(head, struct aavs_dest, rcu));
+}
+
+/*
+ * Off the list and unavailable; the list's reference goes after RCU.
+ * @tell_sched: the scheduler knew the dest.  A delete always succeeds, as
+ * in ip_vs: should sh/mh fail to rebuild (no memory; a shorter list is
+ * never too long), the old table keeps the dest, unavailable so never
+ * picked, and its reference until the next rebuild (ip_vs's mh keeps its
+ * old table too, and still picks the deleted dest from it).
+ */
+static void aavs_dest_unlist(struct aavs_dest *dest, bool tell_sched)
+{
+	struct aavs_service *svc = dest->svc;
+	int ret;
+
+	list_del_rcu(&dest->n_list);
+	hlist_del_rcu(&dest->r_list);
+	svc->num_dests--;
+	clear_bit(AAVS_DEST_AVAILABLE, &dest->flags);
+	ret = tell_sched ? aavs_sched_del_dest(svc, dest) : 0;
+	if (ret)
+		pr_warn_ratelimited("a dest left, the scheduler kept its old table: %d\n",
+				    ret);
+	aavs_stats_stop(svc->an, &dest->stats);
+	/* dest->rcu is free: the final put cannot come before this one. */
+	call_rcu(&dest->rcu, aavs_dest_unlinked_rcu);
+}
+
 int aavs_dest_add(struct aavs_service *svc, const struct aavs_dest_conf *c)
 {
 	struct aavs_dest *dest;
@@ -212,12 +244,46 @@ int aavs_dest_add(struct aavs_service *svc, const struct aavs_dest_conf *c)
 			   &svc->an->rs_table[aavs_rs_hash(c->af, &c->addr,
 							   c->port)]);
 	svc->num_dests++;
-	aavs_sched_add_dest(svc, dest);
+	ret = aavs_sched_add_dest(svc, dest);
+	if (ret) {
+		/*
+		 * The scheduler kept its old state, which does not know this
+		 * dest (ip_vs would leave it listed but never scheduled):
+		 * take it out again and say why.
+		 */
+		aavs_dest_unlist(dest, false);
+		return ret;
+	}
 	return 0;
+}
+
+/* What aavs_dest_apply() changes, to put it back. */
+struct aavs_dest_saved {
+	struct aavs_dest_conf conf;
+	int last_weight;
+};
+
+static void aavs_dest_save(const struct aavs_dest *dest,
+			   struct aavs_dest_saved *old)
+{
+	old->conf = (struct aavs_dest_conf) {
+		.af = dest->af,
+		.addr = dest->addr,
+		.port = dest->port,
+		.fwd = aavs_dest_fwd(dest),
+		.weight = atomic_read(&dest->weight),
+		.u_threshold = dest->u_threshold,
+		.l_threshold = dest->l_threshold,
+		.tun_type = dest->tun_type,
+		.tun_port = dest->tun_port,
+		.tun_flags = dest->tun_flags,
+	};
+	old->last_weight = atomic_read(&dest->last_weight);
 }
 
 int aavs_dest_edit(struct aavs_service *svc, const struct aavs_dest_conf *c)
 {
+	struct aavs_dest_saved old;
 	struct aavs_dest *dest;
 	int ret;
 
@@ -227,29 +293,20 @@ int aavs_dest_edit(struct aavs_service *svc, const struct aavs_dest_conf *c)
 	dest = aavs_dest_find(svc, c->af, &c->addr, c->port);
 	if (!dest)
 		return -ENOENT;
+	aavs_dest_save(dest, &old);
 	aavs_dest_apply(dest, c, false);
-	aavs_sched_upd_dest(svc, dest);
-	return 0;
-}
-
-/* The list's reference, dropped once no reader can still be walking it. */
-static void aavs_dest_unlinked_rcu(struct rcu_head *head)
-{
-	aavs_dest_put(container_of(head, struct aavs_dest, rcu));
+	ret = aavs_sched_upd_dest(svc, dest);
+	if (ret) {
+		/* The table still has the old weights: so has the dest again. */
+		aavs_dest_apply(dest, &old.conf, false);
+		atomic_set(&dest->last_weight, old.last_weight);
+	}
+	return ret;
 }
 
 void aavs_dest_unlink(struct aavs_dest *dest)
 {
-	struct aavs_service *svc = dest->svc;
-
-	list_del_rcu(&dest->n_list);
-	hlist_del_rcu(&dest->r_list);
-	svc->num_dests--;
-	clear_bit(AAVS_DEST_AVAILABLE, &dest->flags);
-	aavs_sched_del_dest(svc, dest);
-	aavs_stats_stop(svc->an, &dest->stats);
-	/* dest->rcu is free: the final put cannot come before this one. */
-	call_rcu(&dest->rcu, aavs_dest_unlinked_rcu);
+	aavs_dest_unlist(dest, true);
 }
 
 int aavs_dest_del(struct aavs_service *svc, const struct aavs_dest_conf *c)

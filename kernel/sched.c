@@ -61,28 +61,31 @@ void aavs_sched_unbind(struct aavs_service *svc)
 		ops->done_service(svc);
 }
 
-void aavs_sched_add_dest(struct aavs_service *svc, struct aavs_dest *dest)
+int aavs_sched_add_dest(struct aavs_service *svc, struct aavs_dest *dest)
 {
 	const struct aavs_sched_ops *ops = aavs_sched_of(svc);
 
 	if (ops && ops->add_dest)
-		ops->add_dest(svc, dest);
+		return ops->add_dest(svc, dest);
+	return 0;
 }
 
-void aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest)
+int aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest)
 {
 	const struct aavs_sched_ops *ops = aavs_sched_of(svc);
 
 	if (ops && ops->del_dest)
-		ops->del_dest(svc, dest);
+		return ops->del_dest(svc, dest);
+	return 0;
 }
 
-void aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest)
+int aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest)
 {
 	const struct aavs_sched_ops *ops = aavs_sched_of(svc);
 
 	if (ops && ops->upd_dest)
-		ops->upd_dest(svc, dest);
+		return ops->upd_dest(svc, dest);
+	return 0;
 }
 
 /* Datapath entry point; caller holds rcu_read_lock(). */

@@ -56,9 +56,14 @@ const struct aavs_sched_ops *aavs_sched_find(const char *name);
 int aavs_sched_bind(struct aavs_service *svc,
 		    const struct aavs_sched_ops *ops);
 void aavs_sched_unbind(struct aavs_service *svc);
-void aavs_sched_add_dest(struct aavs_service *svc, struct aavs_dest *dest);
-void aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest);
-void aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest);
+/*
+ * A dest joined, left or changed (the list already says so).  An error
+ * means the scheduler kept its old state: sh and mh their old table, which
+ * a new dest is not in (too many dests for mh, or no memory).
+ */
+int aavs_sched_add_dest(struct aavs_service *svc, struct aavs_dest *dest);
+int aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest);
+int aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest);
 struct aavs_dest *aavs_sched_schedule(struct aavs_service *svc,
 				      const struct aavs_sched_pkt *pkt);
 

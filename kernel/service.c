@@ -97,6 +97,18 @@ void aavs_service_put(struct aavs_service *svc)
 		call_rcu(&svc->rcu, aavs_service_free_rcu);
 }
 
+/*
+ * ip_vs keeps the persistence timeout as 32-bit jiffies and multiplies in
+ * 32 bits, so a timeout above UINT_MAX / HZ seconds (198 days at HZ=250;
+ * ipvsadm allows 31) wraps there, unrefused.  Wrap the same way: what
+ * GET_SERVICE and /proc report is then what templates get (conn->timeout
+ * is 32-bit), and both equal ip_vs's.
+ */
+static u32 aavs_persist_jiffies(u32 secs)
+{
+	return secs * HZ;
+}
+
 /* Persistence engines: ip_vs ships only "sip"; aavs has none. */
 static int aavs_pe_check(const char *pe_name)
 {
@@ -161,7 +173,7 @@ int aavs_service_add(struct aavs_net *an, const struct aavs_service_conf *c)
 	svc->port = c->port;
 	svc->fwmark = c->fwmark;
 	svc->flags = (c->flags & ~IP_VS_SVC_F_HASHED);
-	svc->timeout = (unsigned long)c->timeout * HZ;
+	svc->timeout = aavs_persist_jiffies(c->timeout);
 	svc->netmask = c->netmask;
 	INIT_LIST_HEAD(&svc->destinations);
 	spin_lock_init(&svc->sched_lock);
@@ -230,7 +242,7 @@ int aavs_service_edit(struct aavs_service *svc,
 	}
 
 	WRITE_ONCE(svc->flags, c->flags | IP_VS_SVC_F_HASHED);
-	WRITE_ONCE(svc->timeout, (unsigned long)c->timeout * HZ);
+	WRITE_ONCE(svc->timeout, aavs_persist_jiffies(c->timeout));
 	WRITE_ONCE(svc->netmask, c->netmask);
 	return 0;
 }

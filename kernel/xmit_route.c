@@ -170,6 +170,11 @@ void aavs_route_flush_net(struct net *net)
  * A device going away must not wait for our cached routes: IPv6's uncached
  * routes still pin it (namespace deletion would hang in netdev_run_todo),
  * and a down device's routes are useless anyway.
+ *
+ * Another CPU's slot may be refilled under us: its old dst is released
+ * there and freed a grace period later, so reading dst->dev of a slot we
+ * do not own needs rcu_read_lock().  Whatever xchg() hands back, ours or
+ * a newer route, was the slot's reference and is ours to drop.
  */
 static int aavs_route_netdev_event(struct notifier_block *nb,
 				   unsigned long event, void *ptr)
@@ -179,6 +184,7 @@ static int aavs_route_netdev_event(struct notifier_block *nb,
 
 	if (event != NETDEV_DOWN && event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
+	rcu_read_lock();
 	for_each_possible_cpu(cpu) {
 		struct aavs_route_slot *s = per_cpu(aavs_route_cache, cpu);
 
@@ -189,6 +195,7 @@ static int aavs_route_netdev_event(struct notifier_block *nb,
 				dst_release(xchg(&s[i].dst, NULL));
 		}
 	}
+	rcu_read_unlock();
 	return NOTIFY_DONE;
 }
 

@@ -2,6 +2,7 @@
 // family, built byte by byte (no libnl), one errno line per request.
 //
 //   ipvs_rawnl [--as-nobody]
+//   ipvs_rawnl --persistent VIP PORT SECONDS
 //
 // Each line is "NAME: RESULT" where RESULT is the errno name the kernel
 // answered (OK for 0), plus "+N" for the reply messages that came before
@@ -10,6 +11,10 @@
 // 192.0.2.1:80/TCP with the DR real server 198.51.100.11:80 to exist, and
 // sends nothing that would change that table if the kernel behaves like
 // ip_vs.  --as-nobody drops to uid/gid 65534 before opening the socket.
+//
+// --persistent makes the TCP service VIP:PORT (rr, persistent) with a
+// persistence timeout of SECONDS, any u32 (ipvsadm refuses those above 31
+// days), and prints "new_service_persistent: RESULT".
 
 #include <arpa/inet.h>
 #include <grp.h>
@@ -680,10 +685,27 @@ std::vector<Case> cases() {
   return c;
 }
 
+// NEW_SERVICE VIP:PORT/TCP, rr, persistent for SECONDS.
+int new_persistent(Genl& nl, uint16_t fam, const char* vip, const char* port, const char* secs) {
+  Msg m(fam, IPVS_CMD_NEW_SERVICE, 0);
+  m.begin(IPVS_CMD_ATTR_SERVICE);
+  svc4(m, vip, static_cast<uint16_t>(std::strtoul(port, nullptr, 10)))
+      .str(IPVS_SVC_ATTR_SCHED_NAME, "rr")
+      .raw(IPVS_SVC_ATTR_FLAGS, flags(IP_VS_SVC_F_PERSISTENT, ~0U))
+      .u32(IPVS_SVC_ATTR_TIMEOUT, static_cast<uint32_t>(std::strtoul(secs, nullptr, 10)))
+      .u32(IPVS_SVC_ATTR_NETMASK, 0xffffffff)
+      .end();
+  int replies = 0;
+  int err = nl.transact(m.finish(2), &replies);
+  std::printf("new_service_persistent: %s\n", errname(err).c_str());
+  return err ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool nobody = argc > 1 && std::string_view(argv[1]) == "--as-nobody";
+  bool persistent = argc == 5 && std::string_view(argv[1]) == "--persistent";
   if (nobody && (setgroups(0, nullptr) < 0 || setgid(65534) < 0 || setuid(65534) < 0))
     die("dropping to nobody");
 
@@ -693,6 +715,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ipvs_rawnl: the IPVS family is not registered\n");
     return 1;
   }
+  if (persistent)
+    return new_persistent(nl, fam, argv[2], argv[3], argv[4]);
   uint32_t seq = 100;
   for (const auto& c : cases()) {
     int replies = 0;
