@@ -289,6 +289,20 @@ void aavs_mangle_ip(struct sk_buff *skb, u16 af, bool dst,
 	}
 }
 
+/*
+ * ip_vs's rule: another host's packet is never translated to a loopback
+ * address (a NAT real server at 127.0.0.1 or ::1); only the director's own
+ * traffic may go there.
+ */
+static bool aavs_nat_to_loopback(const struct sk_buff *skb, u16 af,
+				 const union nf_inet_addr *daddr)
+{
+	if (af == AF_INET6)
+		return ipv6_addr_loopback(&daddr->in6) && skb->dev &&
+		       !(skb->dev->flags & IFF_LOOPBACK);
+	return ipv4_is_loopback(daddr->ip) && rt_is_input_route(skb_rtable(skb));
+}
+
 static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
 				  const struct aavs_iph *iph)
@@ -296,6 +310,7 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 	struct aavs_route r;
 
 	if (cp->daf != iph->af ||
+	    aavs_nat_to_loopback(skb, cp->daf, &cp->daddr) ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
