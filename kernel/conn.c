@@ -310,8 +310,12 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 	if (!(cp->flags & IP_VS_CONN_F_TEMPLATE))
 		cp->flags |= IP_VS_CONN_F_INACTIVE;
 	spin_lock_init(&cp->lock);
-	cp->timeout = p->timeout ? p->timeout :
-		      aavs_state_timeout_secs(p->protocol, 0) * HZ;
+	if (p->timeout)
+		cp->timeout = p->timeout;
+	else if (cp->flags & AAVS_CONN_F_PROBATION)
+		cp->timeout = AAVS_PROBATION_SECS * HZ;
+	else
+		cp->timeout = aavs_state_timeout_secs(p->protocol, 0) * HZ;
 	cp->expires = jiffies + cp->timeout;
 	cp->dest = aavs_dest_hold(dest);
 	cp->control = p->control;
@@ -357,6 +361,32 @@ static unsigned int aavs_conn_step_flags(u16 flags)
 	       (flags & IP_VS_CONN_F_INACTIVE ? AAVS_STEP_INACTIVE : 0);
 }
 
+/* A probation conn keeps its short timeout whatever its state says. */
+static unsigned long aavs_conn_timeout_of(struct aavs_net *an, u16 flags,
+					  u8 protocol, u8 state)
+{
+	if (flags & AAVS_CONN_F_PROBATION)
+		return AAVS_PROBATION_SECS * HZ;
+	return aavs_conn_state_timeout(an, protocol, state);
+}
+
+/*
+ * One state step; a probation conn stays counted inactive.  Returns the
+ * change of the dest's active count, as aavs_state_step() does.
+ */
+static int aavs_conn_step(u16 flags, u8 protocol, u8 *state,
+			  unsigned int *sflags, enum aavs_dir dir,
+			  unsigned int event, bool secure)
+{
+	int delta = aavs_state_step(protocol, state, sflags, dir, event,
+				    secure);
+
+	if (!(flags & AAVS_CONN_F_PROBATION))
+		return delta;
+	*sflags |= AAVS_STEP_INACTIVE;
+	return 0;
+}
+
 /*
  * Most packets leave state, flags and timeout as they are: find that out
  * without the lock (ip_vs takes it for every packet).
@@ -365,14 +395,16 @@ static bool aavs_conn_unchanged(struct aavs_net *an, struct aavs_conn *cp,
 				enum aavs_dir dir, unsigned int event,
 				bool secure)
 {
+	u16 flags = READ_ONCE(cp->flags);
 	u8 state = READ_ONCE(cp->state), next = state;
-	unsigned int sflags = aavs_conn_step_flags(READ_ONCE(cp->flags));
+	unsigned int sflags = aavs_conn_step_flags(flags);
 	unsigned int nflags = sflags;
 
-	aavs_state_step(cp->protocol, &next, &nflags, dir, event, secure);
+	aavs_conn_step(flags, cp->protocol, &next, &nflags, dir, event,
+		       secure);
 	return next == state && nflags == sflags &&
 	       READ_ONCE(cp->timeout) ==
-	       aavs_conn_state_timeout(an, cp->protocol, state);
+	       aavs_conn_timeout_of(an, flags, cp->protocol, state);
 }
 
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
@@ -388,8 +420,8 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 	if (!(cp->flags & IP_VS_CONN_F_HASHED))
 		goto out;
 	sflags = aavs_conn_step_flags(cp->flags);
-	delta = aavs_state_step(cp->protocol, &cp->state, &sflags, dir, event,
-				secure);
+	delta = aavs_conn_step(cp->flags, cp->protocol, &cp->state, &sflags,
+			       dir, event, secure);
 	if (!(sflags & AAVS_STEP_NOOUTPUT))
 		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
 	if (sflags & AAVS_STEP_INACTIVE)
@@ -404,11 +436,31 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		atomic_inc(&cp->dest->inactconns);
 	}
 	WRITE_ONCE(cp->timeout,
-		   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+		   aavs_conn_timeout_of(an, cp->flags, cp->protocol, cp->state));
 out:
 	spin_unlock_bh(&cp->lock);
 out_touch:
 	aavs_conn_touch(cp);
+}
+
+void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
+{
+	if (!(READ_ONCE(cp->flags) & AAVS_CONN_F_PROBATION))
+		return;
+	spin_lock_bh(&cp->lock);
+	if ((cp->flags & (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) ==
+	    (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) {
+		cp->flags &= ~AAVS_CONN_F_PROBATION;
+		/* Counted now as its state says, as if it had never waited. */
+		if (aavs_state_active(cp->protocol, cp->state)) {
+			cp->flags &= ~IP_VS_CONN_F_INACTIVE;
+			atomic_inc(&cp->dest->activeconns);
+			atomic_dec(&cp->dest->inactconns);
+		}
+		WRITE_ONCE(cp->timeout,
+			   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+	}
+	spin_unlock_bh(&cp->lock);
 }
 
 static bool aavs_conn_unhash(struct aavs_conn *cp)

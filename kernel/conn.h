@@ -51,6 +51,16 @@ struct aavs_conn {
 	struct rcu_head rcu;
 };
 
+/*
+ * A sloppy pickup: made by a mid-stream packet (TCP without SYN, SCTP
+ * without INIT), so possibly spoofed.  Until another packet of its flow
+ * arrives it lives AAVS_PROBATION_SECS and counts as inactive, whatever
+ * its state (docs/deploying.md, "Hardening").  Free in ip_vs's 16 bits.
+ */
+#define AAVS_CONN_F_PROBATION	0x8000
+/* ip_vs's TCP CLOSE timeout: what a one-shot spoofed packet leaves behind. */
+#define AAVS_PROBATION_SECS	10
+
 /* The tuple a packet is looked up with, in the direction it travels. */
 struct aavs_conn_key {
 	struct net *net;
@@ -127,6 +137,8 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 /* Apply one packet's state event (proto_state.h); refreshes the expiry. */
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event);
+/* Another packet of a probation conn's flow: make it a full conn. */
+void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp);
 /* Keep the conn alive for its current timeout. */
 void aavs_conn_touch(struct aavs_conn *cp);
 /* Unhash now (conn_reuse_mode, expire_nodest_conn). */

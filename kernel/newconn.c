@@ -181,6 +181,9 @@ static struct aavs_conn *aavs_schedule(struct aavs_net *an,
 		.caddr = &iph->saddr, .vaddr = &iph->daddr,
 		.cport = pp->sport, .vport = pp->dport,
 	};
+	/* A mid-stream first packet may be spoofed: see AAVS_CONN_F_PROBATION. */
+	if (pkt.midstream)
+		p.flags |= AAVS_CONN_F_PROBATION;
 	if ((svc->flags & IP_VS_SVC_F_ONEPACKET) &&
 	    iph->protocol == IPPROTO_UDP)
 		p.flags |= IP_VS_CONN_F_ONE_PACKET;
@@ -261,6 +264,7 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 		cp = NULL;
 	}
 	if (!cp)
-		cp = aavs_schedule(an, skb, iph, pp, verdict);
+		return aavs_schedule(an, skb, iph, pp, verdict);
+	aavs_conn_confirm(an, cp);
 	return cp;
 }
