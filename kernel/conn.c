@@ -22,6 +22,7 @@
 #include <net/netns/hash.h>
 
 #include "conn.h"
+#include "defense.h"
 #include "dest.h"
 #include "pernet.h"
 #include "proto_state.h"
@@ -246,6 +247,8 @@ static void aavs_conn_kill(struct aavs_conn *cp)
 {
 	struct aavs_dest *dest = cp->dest;
 
+	atomic_dec(&aavs_net(read_pnet(&cp->net))->conn_count);
+
 	spin_lock_bh(&cp->lock);
 	cp->flags &= ~IP_VS_CONN_F_HASHED;
 	aavs_conn_unbind(cp);
@@ -281,16 +284,31 @@ static struct aavs_conn *aavs_conn_find_twin(struct hlist_bl_head *head,
 	return NULL;
 }
 
+/* Room for one more entry in the namespace under conn_max? */
+static bool aavs_conn_charge(struct aavs_net *an)
+{
+	if (atomic_inc_return(&an->conn_count) <=
+	    READ_ONCE(an->sysctl.conn_max))
+		return true;
+	atomic_dec(&an->conn_count);
+	return false;
+}
+
 struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 				struct aavs_dest *dest)
 {
+	struct aavs_net *an = aavs_net(p->net);
 	struct hlist_bl_head *head;
 	struct aavs_conn *cp, *twin;
 	u32 dflags = atomic_read(&dest->conn_flags);
 
+	if (!aavs_conn_charge(an))
+		return ERR_PTR(-ENOSPC);
 	cp = kmem_cache_alloc(aavs_conn_cache, GFP_ATOMIC);
-	if (!cp)
-		return NULL;
+	if (!cp) {
+		atomic_dec(&an->conn_count);
+		return ERR_PTR(-ENOMEM);
+	}
 	cp->node.next = NULL;
 	cp->node.pprev = NULL;
 	write_pnet(&cp->net, p->net);
@@ -338,6 +356,7 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 		return cp;
 
 	/* Never published: undo and use the winner. */
+	atomic_dec(&an->conn_count);
 	aavs_conn_unbind(cp);
 	if (READ_ONCE(dest->u_threshold))
 		aavs_dest_update_overload(dest);
@@ -410,7 +429,7 @@ static bool aavs_conn_unchanged(struct aavs_net *an, struct aavs_conn *cp,
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event)
 {
-	bool secure = READ_ONCE(an->sysctl.secure_tcp) == 3;
+	bool secure = aavs_defense_secure_tcp(an);
 	unsigned int sflags;
 	int delta;
 
@@ -517,6 +536,36 @@ next:
 				cond_resched();
 		}
 	}
+}
+
+unsigned int aavs_conn_drop_random(struct net *net,
+				   bool (*todrop)(struct aavs_net *an,
+						  const struct aavs_conn *cp))
+{
+	struct aavs_net *an = aavs_net(net);
+	struct hlist_bl_node *pos, *n;
+	struct hlist_bl_head *head;
+	unsigned int i, dropped = 0;
+	struct aavs_conn *cp;
+
+	for (i = 0; i < (aavs_conn_mask + 1) >> 5; i++) {
+		head = &aavs_conn_tab[get_random_u32() & aavs_conn_mask];
+		if (hlist_bl_empty(head))
+			continue;
+		aavs_bucket_lock(head);
+		hlist_bl_for_each_entry_safe(cp, pos, n, head, node) {
+			if (!net_eq(read_pnet(&cp->net), net) ||
+			    !todrop(an, cp))
+				continue;
+			aavs_conn_unlink(cp);
+			aavs_conn_kill(cp);
+			dropped++;
+		}
+		aavs_bucket_unlock(head);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	return dropped;
 }
 
 static bool aavs_conn_of_net(const struct aavs_conn *cp, const void *net)

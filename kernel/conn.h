@@ -129,7 +129,8 @@ struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 
 /*
  * Create, bind to @dest and hash a conn.  If the same flow was hashed by
- * another CPU meanwhile, that one is returned instead.  NULL on ENOMEM.
+ * another CPU meanwhile, that one is returned instead.  ERR_PTR(-ENOSPC)
+ * when the namespace holds conn_max entries, ERR_PTR(-ENOMEM).
  */
 struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 				struct aavs_dest *dest);
@@ -145,6 +146,14 @@ void aavs_conn_touch(struct aavs_conn *cp);
 void aavs_conn_expire_now(struct aavs_conn *cp);
 /* Unhash every conn bound to @dest (dest deleted, expire_nodest_conn). */
 void aavs_conn_flush_dest(struct aavs_dest *dest);
+
+/*
+ * drop_entry: visit 1/32 of the buckets at random and drop the entries of
+ * @net that @todrop picks (under their bucket's lock).  Returns how many.
+ */
+unsigned int aavs_conn_drop_random(struct net *net,
+				   bool (*todrop)(struct aavs_net *an,
+						  const struct aavs_conn *cp));
 
 /* ip_vs's timeout of a conn in @state, with this namespace's settings. */
 unsigned long aavs_conn_state_timeout(struct aavs_net *an, u8 protocol,

@@ -13,6 +13,7 @@
 #include <net/ipv6.h>
 
 #include "conn.h"
+#include "defense.h"
 #include "dest.h"
 #include "newconn.h"
 #include "pernet.h"
@@ -138,13 +139,20 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 			.timeout = READ_ONCE(svc->timeout),
 		};
 		ct = aavs_conn_new(&tp, dest);
-		if (!ct)
-			return ERR_PTR(-ENOMEM);
+		if (IS_ERR(ct))
+			return ct;
 	}
 	aavs_conn_touch(ct);
 	*destp = ct->dest;
 	p->control = ct;
 	return ct;
+}
+
+/* A new flow found no room: count what conn_max refused. */
+static void aavs_newconn_refused(struct aavs_net *an, long err)
+{
+	if (err == -ENOSPC)
+		atomic_long_inc(&an->defense.conn_max_drops);
 }
 
 /*
@@ -168,6 +176,10 @@ static struct aavs_conn *aavs_schedule(struct aavs_net *an,
 	svc = aavs_svc_lookup(an, skb, iph, pp->dport);
 	if (!svc || !pp->may_create)
 		return NULL;
+	if (aavs_defense_drop_packet(an)) {
+		*verdict = NF_DROP;
+		return NULL;
+	}
 
 	pkt = (struct aavs_sched_pkt) {
 		.skb = skb, .af = iph->af, .protocol = iph->protocol,
@@ -193,6 +205,7 @@ static struct aavs_conn *aavs_schedule(struct aavs_net *an,
 							  &dest);
 
 		if (IS_ERR(ct)) {
+			aavs_newconn_refused(an, PTR_ERR(ct));
 			*verdict = NF_DROP;
 			return NULL;
 		}
@@ -206,7 +219,8 @@ static struct aavs_conn *aavs_schedule(struct aavs_net *an,
 
 	p.dport = dest->port ? dest->port : pp->dport;
 	cp = aavs_conn_new(&p, dest);
-	if (!cp) {
+	if (IS_ERR(cp)) {
+		aavs_newconn_refused(an, PTR_ERR(cp));
 		*verdict = NF_DROP;
 		return NULL;
 	}

@@ -8,6 +8,7 @@
 #include <linux/rcupdate.h>
 
 #include "conn.h"
+#include "defense.h"
 #include "hooks.h"
 #include "pernet.h"
 #include "proc.h"
@@ -40,12 +41,17 @@ static int __net_init aavs_net_init(struct net *net)
 	ret = aavs_conn_net_init(an);
 	if (ret)
 		goto err_conn;
+	ret = aavs_defense_net_init(an);
+	if (ret)
+		goto err_defense;
 	ret = aavs_hooks_net_init(an);
 	if (ret)
 		goto err_hooks;
 	return 0;
 
 err_hooks:
+	aavs_defense_net_exit(an);
+err_defense:
 	aavs_conn_net_exit(an);
 err_conn:
 	aavs_proc_net_exit(an);
@@ -67,6 +73,7 @@ static void __net_exit aavs_net_exit(struct net *net)
 
 	/* No packet may make a conn once the table forgets this namespace. */
 	aavs_hooks_net_exit(an);
+	aavs_defense_net_exit(an);
 	aavs_conn_net_exit(an);
 	aavs_proc_net_exit(an);
 	mutex_lock(&an->config_mutex);
