@@ -171,6 +171,18 @@ struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
 	return NULL;
 }
 
+/*
+ * A template is never over while conns use it, as in ip_vs: its expiry
+ * only counts once it controls nothing (the sweeper refreshes a busy one
+ * at most once a second, and a lookup in between must still find it).
+ */
+static bool aavs_conn_live(const struct aavs_conn *cp)
+{
+	return !aavs_conn_expired(cp) ||
+	       ((cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+		atomic_read(&cp->n_control) > 1);
+}
+
 /* Templates have cport 0 and the service's vaddr/vport (or its fwmark). */
 struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 				     const union nf_inet_addr *caddr,
@@ -188,7 +200,7 @@ struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 		    cp->af == af && aavs_addr_eq(af, &cp->caddr, caddr) &&
 		    aavs_addr_eq(af, &cp->vaddr, vaddr) &&
 		    net_eq(read_pnet(&cp->net), net) &&
-		    !aavs_conn_expired(cp))
+		    aavs_conn_live(cp))
 			return cp;
 	}
 	return NULL;
@@ -278,7 +290,7 @@ static struct aavs_conn *aavs_conn_find_twin(struct hlist_bl_head *head,
 		    aavs_addr_eq(cp->af, &t->caddr, &cp->caddr) &&
 		    aavs_addr_eq(cp->af, &t->vaddr, &cp->vaddr) &&
 		    net_eq(read_pnet(&t->net), read_pnet(&cp->net)) &&
-		    !aavs_conn_expired(t))
+		    aavs_conn_live(t))
 			return t;
 	}
 	return NULL;
