@@ -474,8 +474,21 @@ out_touch:
 	aavs_conn_touch(cp);
 }
 
+void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout)
+{
+	if (!(READ_ONCE(ct->flags) & AAVS_CONN_F_PROBATION))
+		return;
+	spin_lock_bh(&ct->lock);
+	ct->flags &= ~AAVS_CONN_F_PROBATION;
+	WRITE_ONCE(ct->timeout, timeout);
+	spin_unlock_bh(&ct->lock);
+	aavs_conn_touch(ct);
+}
+
 void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
 {
+	bool confirmed = false;
+
 	if (!(READ_ONCE(cp->flags) & AAVS_CONN_F_PROBATION))
 		return;
 	spin_lock_bh(&cp->lock);
@@ -490,8 +503,12 @@ void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
 		}
 		WRITE_ONCE(cp->timeout,
 			   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+		confirmed = true;
 	}
 	spin_unlock_bh(&cp->lock);
+	if (confirmed && cp->control)
+		aavs_conn_confirm_tmpl(cp->control,
+				       READ_ONCE(cp->dest->svc->timeout));
 }
 
 static bool aavs_conn_unhash(struct aavs_conn *cp)

@@ -55,7 +55,8 @@ struct aavs_conn {
  * A sloppy pickup: made by a mid-stream packet (TCP without SYN, SCTP
  * without INIT), so possibly spoofed.  Until another packet of its flow
  * arrives it lives AAVS_PROBATION_SECS and counts as inactive, whatever
- * its state (docs/deploying.md, "Hardening").  Free in ip_vs's 16 bits.
+ * its state (docs/deploying.md, "Hardening"); a persistence template it
+ * made lives as long.  Free in ip_vs's 16 bits.
  */
 #define AAVS_CONN_F_PROBATION	0x8000
 /* ip_vs's TCP CLOSE timeout: what a one-shot spoofed packet leaves behind. */
@@ -138,8 +139,12 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 /* Apply one packet's state event (proto_state.h); refreshes the expiry. */
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event);
-/* Another packet of a probation conn's flow: make it a full conn. */
+/*
+ * Another packet of a probation conn's flow: make it a full conn, and its
+ * template (if made on probation too) a full one, of persistence @timeout.
+ */
 void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp);
+void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout);
 /* Keep the conn alive for its current timeout. */
 void aavs_conn_touch(struct aavs_conn *cp);
 /* Unhash now (conn_reuse_mode, expire_nodest_conn). */

@@ -138,9 +138,18 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 			.flags = IP_VS_CONN_F_TEMPLATE,
 			.timeout = READ_ONCE(svc->timeout),
 		};
+		/* A spoofed packet must not pin a client for svc->timeout. */
+		if (pkt->midstream) {
+			tp.flags |= AAVS_CONN_F_PROBATION;
+			tp.timeout = min_t(unsigned long, tp.timeout,
+					   AAVS_PROBATION_SECS * HZ);
+		}
 		ct = aavs_conn_new(&tp, dest);
 		if (IS_ERR(ct))
 			return ct;
+	} else if (!pkt->midstream) {
+		/* An opening packet: the client is real. */
+		aavs_conn_confirm_tmpl(ct, READ_ONCE(svc->timeout));
 	}
 	aavs_conn_touch(ct);
 	*destp = ct->dest;

@@ -17,6 +17,13 @@
 #           once a second, looked expired to lookups in between: about
 #           every other new connection made a new template, and rr moved
 #           it to another server.)
+#
+#   Then port 82 alone, persistent for 300 s, with sloppy_tcp=1: 200 bare
+#   ACKs from spoofed sources (10.64.0.0 + i), and one bare ACK followed by
+#   a SYN from the real client.
+#   expect: within 30 s no entry of the spoofed sources is left - their
+#           templates were on probation with their conns; the real
+#           client's template, confirmed by its SYN, has ~300 s to live.
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
 
@@ -56,4 +63,34 @@ done
 kill -TERM $(ip netns pids client)
 on director ipvsadm -Lnc
 [ $moved = 0 ] || fail "$moved of $PROBES new connections left $held while it held one"
+
+log "spoofed bare ACKs to a 300 s persistent service leave no templates"
+on router ip route add blackhole 10.64.0.0/10
+on router sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.c0.rp_filter=0
+on director sysctl -qw net.ipv4.vs.sloppy_tcp=1
+on director ipvsadm -A -t $VIP4:82 -s rr -p 300
+for i in 1 2 3; do
+	on director ipvsadm -a -t $VIP4:82 -r 192.0.2.1$i -g
+done
+on client flood --dst $VIP4 --src 10.64.0.0 --hosts 200 --sports 40000-40000 \
+	--ports 82 --proto tcp --flags ack --count 200 --rate 500
+on client flood --dst $VIP4 --src 198.51.100.2 --hosts 1 --sports 40001-40001 \
+	--ports 82 --proto tcp --flags ack --count 1
+on client timeout 5 netcheck ask tcp $VIP4 82 syn >/dev/null 2>&1 || true	# nothing listens: a RST
+spoofed() { on director awk '$2 ~ /^0A40/' /proc/net/ip_vs_conn | wc -l; }
+log "$(spoofed) entries of spoofed sources"
+none_spoofed() { [ "$(spoofed)" = 0 ]; }
+# 10 s of probation, and a sweep may give a template whose conns expire
+# just after it 10 s more.
+deadline=$((SECONDS + 30))
+until none_spoofed; do
+	[ $SECONDS -lt $deadline ] || fail "$(spoofed) entries of spoofed sources left after 30 s"
+	sleep 0.5
+done
+gone=$((30 - deadline + SECONDS))
+log "none left after $gone s"
+tmpl=$(on director ipvsadm -Lnc | awk '$3 == "NONE" && $4 == "198.51.100.2:0" && $5 ~ /:82$/ { print $2 }')
+log "the real client's template on :82 expires in $tmpl"
+report "templates spoofed_gone_s=$gone real_expires=$tmpl"
+[ "${tmpl%%:*}" -ge 4 ] 2>/dev/null || fail "the real client's template expires in '$tmpl', not ~5 min"
 log "ok"
