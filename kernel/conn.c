@@ -22,6 +22,7 @@
 #include <net/netns/hash.h>
 
 #include "conn.h"
+#include "defense.h"
 #include "dest.h"
 #include "pernet.h"
 #include "proto_state.h"
@@ -170,6 +171,18 @@ struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
 	return NULL;
 }
 
+/*
+ * A template is never over while conns use it, as in ip_vs: its expiry
+ * only counts once it controls nothing (the sweeper refreshes a busy one
+ * at most once a second, and a lookup in between must still find it).
+ */
+static bool aavs_conn_live(const struct aavs_conn *cp)
+{
+	return !aavs_conn_expired(cp) ||
+	       ((cp->flags & IP_VS_CONN_F_TEMPLATE) &&
+		atomic_read(&cp->n_control) > 1);
+}
+
 /* Templates have cport 0 and the service's vaddr/vport (or its fwmark). */
 struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 				     const union nf_inet_addr *caddr,
@@ -187,7 +200,7 @@ struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 		    cp->af == af && aavs_addr_eq(af, &cp->caddr, caddr) &&
 		    aavs_addr_eq(af, &cp->vaddr, vaddr) &&
 		    net_eq(read_pnet(&cp->net), net) &&
-		    !aavs_conn_expired(cp))
+		    aavs_conn_live(cp))
 			return cp;
 	}
 	return NULL;
@@ -246,6 +259,8 @@ static void aavs_conn_kill(struct aavs_conn *cp)
 {
 	struct aavs_dest *dest = cp->dest;
 
+	atomic_dec(&aavs_net(read_pnet(&cp->net))->conn_count);
+
 	spin_lock_bh(&cp->lock);
 	cp->flags &= ~IP_VS_CONN_F_HASHED;
 	aavs_conn_unbind(cp);
@@ -275,22 +290,37 @@ static struct aavs_conn *aavs_conn_find_twin(struct hlist_bl_head *head,
 		    aavs_addr_eq(cp->af, &t->caddr, &cp->caddr) &&
 		    aavs_addr_eq(cp->af, &t->vaddr, &cp->vaddr) &&
 		    net_eq(read_pnet(&t->net), read_pnet(&cp->net)) &&
-		    !aavs_conn_expired(t))
+		    aavs_conn_live(t))
 			return t;
 	}
 	return NULL;
 }
 
+/* Room for one more entry in the namespace under conn_max? */
+static bool aavs_conn_charge(struct aavs_net *an)
+{
+	if (atomic_inc_return(&an->conn_count) <=
+	    READ_ONCE(an->sysctl.conn_max))
+		return true;
+	atomic_dec(&an->conn_count);
+	return false;
+}
+
 struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 				struct aavs_dest *dest)
 {
+	struct aavs_net *an = aavs_net(p->net);
 	struct hlist_bl_head *head;
 	struct aavs_conn *cp, *twin;
 	u32 dflags = atomic_read(&dest->conn_flags);
 
+	if (!aavs_conn_charge(an))
+		return ERR_PTR(-ENOSPC);
 	cp = kmem_cache_alloc(aavs_conn_cache, GFP_ATOMIC);
-	if (!cp)
-		return NULL;
+	if (!cp) {
+		atomic_dec(&an->conn_count);
+		return ERR_PTR(-ENOMEM);
+	}
 	cp->node.next = NULL;
 	cp->node.pprev = NULL;
 	write_pnet(&cp->net, p->net);
@@ -310,8 +340,12 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 	if (!(cp->flags & IP_VS_CONN_F_TEMPLATE))
 		cp->flags |= IP_VS_CONN_F_INACTIVE;
 	spin_lock_init(&cp->lock);
-	cp->timeout = p->timeout ? p->timeout :
-		      aavs_state_timeout_secs(p->protocol, 0) * HZ;
+	if (p->timeout)
+		cp->timeout = p->timeout;
+	else if (cp->flags & AAVS_CONN_F_PROBATION)
+		cp->timeout = AAVS_PROBATION_SECS * HZ;
+	else
+		cp->timeout = aavs_state_timeout_secs(p->protocol, 0) * HZ;
 	cp->expires = jiffies + cp->timeout;
 	cp->dest = aavs_dest_hold(dest);
 	cp->control = p->control;
@@ -334,6 +368,7 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 		return cp;
 
 	/* Never published: undo and use the winner. */
+	atomic_dec(&an->conn_count);
 	aavs_conn_unbind(cp);
 	if (READ_ONCE(dest->u_threshold))
 		aavs_dest_update_overload(dest);
@@ -357,6 +392,32 @@ static unsigned int aavs_conn_step_flags(u16 flags)
 	       (flags & IP_VS_CONN_F_INACTIVE ? AAVS_STEP_INACTIVE : 0);
 }
 
+/* A probation conn keeps its short timeout whatever its state says. */
+static unsigned long aavs_conn_timeout_of(struct aavs_net *an, u16 flags,
+					  u8 protocol, u8 state)
+{
+	if (flags & AAVS_CONN_F_PROBATION)
+		return AAVS_PROBATION_SECS * HZ;
+	return aavs_conn_state_timeout(an, protocol, state);
+}
+
+/*
+ * One state step; a probation conn stays counted inactive.  Returns the
+ * change of the dest's active count, as aavs_state_step() does.
+ */
+static int aavs_conn_step(u16 flags, u8 protocol, u8 *state,
+			  unsigned int *sflags, enum aavs_dir dir,
+			  unsigned int event, bool secure)
+{
+	int delta = aavs_state_step(protocol, state, sflags, dir, event,
+				    secure);
+
+	if (!(flags & AAVS_CONN_F_PROBATION))
+		return delta;
+	*sflags |= AAVS_STEP_INACTIVE;
+	return 0;
+}
+
 /*
  * Most packets leave state, flags and timeout as they are: find that out
  * without the lock (ip_vs takes it for every packet).
@@ -365,20 +426,22 @@ static bool aavs_conn_unchanged(struct aavs_net *an, struct aavs_conn *cp,
 				enum aavs_dir dir, unsigned int event,
 				bool secure)
 {
+	u16 flags = READ_ONCE(cp->flags);
 	u8 state = READ_ONCE(cp->state), next = state;
-	unsigned int sflags = aavs_conn_step_flags(READ_ONCE(cp->flags));
+	unsigned int sflags = aavs_conn_step_flags(flags);
 	unsigned int nflags = sflags;
 
-	aavs_state_step(cp->protocol, &next, &nflags, dir, event, secure);
+	aavs_conn_step(flags, cp->protocol, &next, &nflags, dir, event,
+		       secure);
 	return next == state && nflags == sflags &&
 	       READ_ONCE(cp->timeout) ==
-	       aavs_conn_state_timeout(an, cp->protocol, state);
+	       aavs_conn_timeout_of(an, flags, cp->protocol, state);
 }
 
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event)
 {
-	bool secure = READ_ONCE(an->sysctl.secure_tcp) == 3;
+	bool secure = aavs_defense_secure_tcp(an);
 	unsigned int sflags;
 	int delta;
 
@@ -388,8 +451,8 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 	if (!(cp->flags & IP_VS_CONN_F_HASHED))
 		goto out;
 	sflags = aavs_conn_step_flags(cp->flags);
-	delta = aavs_state_step(cp->protocol, &cp->state, &sflags, dir, event,
-				secure);
+	delta = aavs_conn_step(cp->flags, cp->protocol, &cp->state, &sflags,
+			       dir, event, secure);
 	if (!(sflags & AAVS_STEP_NOOUTPUT))
 		cp->flags &= ~IP_VS_CONN_F_NOOUTPUT;
 	if (sflags & AAVS_STEP_INACTIVE)
@@ -404,11 +467,48 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		atomic_inc(&cp->dest->inactconns);
 	}
 	WRITE_ONCE(cp->timeout,
-		   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+		   aavs_conn_timeout_of(an, cp->flags, cp->protocol, cp->state));
 out:
 	spin_unlock_bh(&cp->lock);
 out_touch:
 	aavs_conn_touch(cp);
+}
+
+void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout)
+{
+	if (!(READ_ONCE(ct->flags) & AAVS_CONN_F_PROBATION))
+		return;
+	spin_lock_bh(&ct->lock);
+	ct->flags &= ~AAVS_CONN_F_PROBATION;
+	WRITE_ONCE(ct->timeout, timeout);
+	spin_unlock_bh(&ct->lock);
+	aavs_conn_touch(ct);
+}
+
+void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
+{
+	bool confirmed = false;
+
+	if (!(READ_ONCE(cp->flags) & AAVS_CONN_F_PROBATION))
+		return;
+	spin_lock_bh(&cp->lock);
+	if ((cp->flags & (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) ==
+	    (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) {
+		cp->flags &= ~AAVS_CONN_F_PROBATION;
+		/* Counted now as its state says, as if it had never waited. */
+		if (aavs_state_active(cp->protocol, cp->state)) {
+			cp->flags &= ~IP_VS_CONN_F_INACTIVE;
+			atomic_inc(&cp->dest->activeconns);
+			atomic_dec(&cp->dest->inactconns);
+		}
+		WRITE_ONCE(cp->timeout,
+			   aavs_conn_state_timeout(an, cp->protocol, cp->state));
+		confirmed = true;
+	}
+	spin_unlock_bh(&cp->lock);
+	if (confirmed && cp->control)
+		aavs_conn_confirm_tmpl(cp->control,
+				       READ_ONCE(cp->dest->svc->timeout));
 }
 
 static bool aavs_conn_unhash(struct aavs_conn *cp)
@@ -465,6 +565,36 @@ next:
 				cond_resched();
 		}
 	}
+}
+
+unsigned int aavs_conn_drop_random(struct net *net,
+				   bool (*todrop)(struct aavs_net *an,
+						  const struct aavs_conn *cp))
+{
+	struct aavs_net *an = aavs_net(net);
+	struct hlist_bl_node *pos, *n;
+	struct hlist_bl_head *head;
+	unsigned int i, dropped = 0;
+	struct aavs_conn *cp;
+
+	for (i = 0; i < (aavs_conn_mask + 1) >> 5; i++) {
+		head = &aavs_conn_tab[get_random_u32() & aavs_conn_mask];
+		if (hlist_bl_empty(head))
+			continue;
+		aavs_bucket_lock(head);
+		hlist_bl_for_each_entry_safe(cp, pos, n, head, node) {
+			if (!net_eq(read_pnet(&cp->net), net) ||
+			    !todrop(an, cp))
+				continue;
+			aavs_conn_unlink(cp);
+			aavs_conn_kill(cp);
+			dropped++;
+		}
+		aavs_bucket_unlock(head);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	return dropped;
 }
 
 static bool aavs_conn_of_net(const struct aavs_conn *cp, const void *net)

@@ -51,6 +51,17 @@ struct aavs_conn {
 	struct rcu_head rcu;
 };
 
+/*
+ * A sloppy pickup: made by a mid-stream packet (TCP without SYN, SCTP
+ * without INIT), so possibly spoofed.  Until another packet of its flow
+ * arrives it lives AAVS_PROBATION_SECS and counts as inactive, whatever
+ * its state (docs/deploying.md, "Hardening"); a persistence template it
+ * made lives as long.  Free in ip_vs's 16 bits.
+ */
+#define AAVS_CONN_F_PROBATION	0x8000
+/* ip_vs's TCP CLOSE timeout: what a one-shot spoofed packet leaves behind. */
+#define AAVS_PROBATION_SECS	10
+
 /* The tuple a packet is looked up with, in the direction it travels. */
 struct aavs_conn_key {
 	struct net *net;
@@ -119,7 +130,8 @@ struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 
 /*
  * Create, bind to @dest and hash a conn.  If the same flow was hashed by
- * another CPU meanwhile, that one is returned instead.  NULL on ENOMEM.
+ * another CPU meanwhile, that one is returned instead.  ERR_PTR(-ENOSPC)
+ * when the namespace holds conn_max entries, ERR_PTR(-ENOMEM).
  */
 struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 				struct aavs_dest *dest);
@@ -127,12 +139,26 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 /* Apply one packet's state event (proto_state.h); refreshes the expiry. */
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event);
+/*
+ * Another packet of a probation conn's flow: make it a full conn, and its
+ * template (if made on probation too) a full one, of persistence @timeout.
+ */
+void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp);
+void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout);
 /* Keep the conn alive for its current timeout. */
 void aavs_conn_touch(struct aavs_conn *cp);
 /* Unhash now (conn_reuse_mode, expire_nodest_conn). */
 void aavs_conn_expire_now(struct aavs_conn *cp);
 /* Unhash every conn bound to @dest (dest deleted, expire_nodest_conn). */
 void aavs_conn_flush_dest(struct aavs_dest *dest);
+
+/*
+ * drop_entry: visit 1/32 of the buckets at random and drop the entries of
+ * @net that @todrop picks (under their bucket's lock).  Returns how many.
+ */
+unsigned int aavs_conn_drop_random(struct net *net,
+				   bool (*todrop)(struct aavs_net *an,
+						  const struct aavs_conn *cp));
 
 /* ip_vs's timeout of a conn in @state, with this namespace's settings. */
 unsigned long aavs_conn_state_timeout(struct aavs_net *an, u8 protocol,

@@ -22,8 +22,8 @@
 #include <net/ipv6.h>
 
 #include "conn.h"
-#include "hooks.h"
 #include "icmp.h"
+#include "newconn.h"
 #include "pernet.h"
 #include "proto.h"
 #include "xmit.h"
@@ -232,7 +232,7 @@ static struct aavs_conn *aavs_icmp_schedule(struct aavs_net *an,
 		.may_create = true,
 	};
 
-	return aavs_schedule(an, skb, &fiph, &fpp, verdict);
+	return aavs_newconn_schedule(an, skb, &fiph, &fpp, verdict);
 }
 
 unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,

@@ -8,6 +8,7 @@
 #include <linux/rcupdate.h>
 
 #include "conn.h"
+#include "defense.h"
 #include "hooks.h"
 #include "netns.h"
 #include "pernet.h"
@@ -42,12 +43,17 @@ static int __net_init aavs_net_init(struct net *net)
 	ret = aavs_conn_proc_net_init(an);
 	if (ret)
 		goto err_conn;
+	ret = aavs_defense_net_init(an);
+	if (ret)
+		goto err_defense;
 	ret = aavs_hooks_net_init(an);
 	if (ret)
 		goto err_hooks;
 	return 0;
 
 err_hooks:
+	aavs_defense_net_exit(an);
+err_defense:
 	aavs_conn_proc_net_exit(an);
 err_conn:
 	aavs_proc_net_exit(an);
@@ -69,6 +75,7 @@ static void __net_exit aavs_net_exit(struct net *net)
 
 	/* No packet may make a conn once the table forgets this namespace. */
 	aavs_hooks_net_exit(an);
+	aavs_defense_net_exit(an);
 	aavs_route_flush_net(net);
 	aavs_conn_proc_net_exit(an);
 	aavs_conn_flush_net(an);

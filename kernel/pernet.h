@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "defense.h"
 #include "stats.h"
 #include "sysctl.h"
 
@@ -43,6 +44,10 @@ struct aavs_net {
 	struct timer_list est_timer;
 
 	struct aavs_sysctl sysctl;
+
+	/* Entries in the connection table (templates too), for conn_max. */
+	atomic_t conn_count;
+	struct aavs_defense defense;
 };
 
 extern unsigned int aavs_net_id;

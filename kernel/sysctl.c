@@ -25,7 +25,10 @@ static const struct aavs_sysctl aavs_sysctl_defaults = {
 	.pmtu_disc		= 1,
 	.conn_reuse_mode	= 1,
 	.run_estimation		= 1,
+	.conn_max		= AAVS_CONN_MAX_LIMIT,
 };
+
+static int aavs_conn_max_limit = AAVS_CONN_MAX_LIMIT;
 
 struct aavs_sysctl_knob {
 	const char *name;
@@ -59,6 +62,7 @@ static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(schedule_icmp, false),
 	AAVS_KNOB(ignore_tunneled, false),
 	AAVS_KNOB(run_estimation, false),
+	AAVS_KNOB(conn_max, false),
 };
 
 static const struct aavs_sysctl_knob *aavs_sysctl_knob(const char *name)
@@ -104,6 +108,9 @@ int aavs_sysctl_net_init(struct aavs_net *an)
 	size_t i;
 
 	*s = aavs_sysctl_defaults;
+	/* As in mainline, a new namespace starts from init_net's conn_max. */
+	if (!net_eq(an->net, &init_net))
+		s->conn_max = READ_ONCE(aavs_net(&init_net)->sysctl.conn_max);
 	/* Like ip_vs: no knobs in namespaces owned by an unprivileged user. */
 	if (an->net->user_ns != &init_user_ns)
 		return 0;
@@ -127,6 +134,15 @@ int aavs_sysctl_net_init(struct aavs_net *an)
 			tbl[i].extra1 = SYSCTL_ZERO;
 			tbl[i].extra2 = SYSCTL_THREE;
 		}
+	}
+
+	/* conn_max: 0 .. the platform limit. */
+	for (i = 0; i < n; i++) {
+		if (tbl[i].data != &s->conn_max)
+			continue;
+		tbl[i].proc_handler = proc_dointvec_minmax;
+		tbl[i].extra1 = SYSCTL_ZERO;
+		tbl[i].extra2 = &aavs_conn_max_limit;
 	}
 
 	s->hdr = aavs_register_net_sysctl(an->net, "net/ipv4/vs", tbl, n);

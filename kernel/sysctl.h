@@ -30,10 +30,14 @@ struct aavs_sysctl {
 	int schedule_icmp;
 	int ignore_tunneled;
 	int run_estimation;
+	int conn_max;
 
 	struct ctl_table *table;
 	struct ctl_table_header *hdr;
 };
+
+/* conn_max's ceiling and default, mainline's platform limit. */
+#define AAVS_CONN_MAX_LIMIT	(BITS_PER_LONG == 64 ? 1 << 30 : 1 << 24)
 
 int aavs_sysctl_net_init(struct aavs_net *an);
 void aavs_sysctl_net_exit(struct aavs_net *an);
