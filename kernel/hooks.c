@@ -108,6 +108,7 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	struct aavs_iph iph;
 	struct aavs_conn *cp;
 	unsigned int verdict;
+	int ret;
 
 	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST ||
 	    !skb_dst(skb))
@@ -125,8 +126,11 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 			skb->ipvs_property = 1;
 		return NF_ACCEPT;
 	}
-	if (aavs_proto_parse(an, skb, &iph, &pp))
-		return NF_ACCEPT;
+	ret = aavs_proto_parse(an, skb, &iph, &pp);
+	if (ret)
+		/* A header cut short: ip_vs drops it once it has a service. */
+		return ret == -EINVAL && READ_ONCE(an->num_services) ?
+		       NF_DROP : NF_ACCEPT;
 
 	cp = aavs_newconn_get(an, skb, &iph, &pp, &verdict);
 	if (!cp)

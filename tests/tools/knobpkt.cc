@@ -5,6 +5,9 @@
 //       from SRC to DST, quoting a PROTO (tcp|udp) packet QSRC:QSPORT ->
 //       QDST:QDPORT and advertising MTU.  --bad-csum sends it with its
 //       ICMP checksum off by one.  SRC need not be local (raw IP).
+//   knobpkt short SRC DST tcp|udp|sctp LEN
+//       Send one packet whose transport header is cut to its first LEN
+//       bytes (those of a header from port 40000 to port 80).
 //   knobpkt udp-from SPORT DST DPORT [WAIT_MS]
 //       From local port SPORT, send one datagram to DST:DPORT on a
 //       connected socket and wait up to WAIT_MS (default 2000) for an
@@ -41,6 +44,7 @@ using Bytes = std::vector<uint8_t>;
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: knobpkt icmp-err [--bad-csum] SRC DST tcp|udp QSRC QSPORT QDST QDPORT MTU\n"
+               "       knobpkt short SRC DST tcp|udp|sctp LEN\n"
                "       knobpkt udp-from SPORT DST DPORT [WAIT_MS]\n");
   std::exit(2);
 }
@@ -119,6 +123,34 @@ Bytes ip_header(const Addr& src, const Addr& dst, uint8_t proto, size_t payload)
   return h;
 }
 
+// One IP packet of PROTO carrying PAYLOAD from SRC to DST.  IPPROTO_RAW:
+// every header byte is ours (IPv4: the kernel redoes only the header
+// checksum and length).
+void send_raw(const Addr& src, const Addr& dst, uint8_t proto, const Bytes& payload) {
+  bool v6 = src.v6;
+  Bytes pkt = ip_header(src, dst, proto, payload.size());
+  pkt.insert(pkt.end(), payload.begin(), payload.end());
+  int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW);
+  if (fd < 0)
+    die("socket");
+  sockaddr_storage ss{};
+  socklen_t len;
+  if (v6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = dst.a6;
+    len = sizeof(*a);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    a->sin_family = AF_INET;
+    a->sin_addr = dst.a4;
+    len = sizeof(*a);
+  }
+  if (sendto(fd, pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
+    die("sendto");
+  close(fd);
+}
+
 int icmp_err(int argc, char** argv) {
   bool bad = false;
   int i = 2;
@@ -173,30 +205,46 @@ int icmp_err(int argc, char** argv) {
   set16(icmp, 2, bad ? static_cast<uint16_t>(csum + 1) : csum);
 
   uint8_t iproto = v6 ? uint8_t{IPPROTO_ICMPV6} : uint8_t{IPPROTO_ICMP};
-  Bytes pkt = ip_header(src, dst, iproto, icmp.size());
-  pkt.insert(pkt.end(), icmp.begin(), icmp.end());
+  send_raw(src, dst, iproto, icmp);
+  return 0;
+}
 
-  // IPPROTO_RAW: every header byte is ours (IPv4: the kernel redoes only
-  // the header checksum and length).
-  int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW);
-  if (fd < 0)
-    die("socket");
-  sockaddr_storage ss{};
-  socklen_t len;
-  if (v6) {
-    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
-    a->sin6_family = AF_INET6;
-    a->sin6_addr = dst.a6;
-    len = sizeof(*a);
+int short_header(int argc, char** argv) {
+  if (argc != 6)
+    usage();
+  Addr src = parse_addr(argv[2]), dst = parse_addr(argv[3]);
+  std::string proto = argv[4];
+  auto len = static_cast<size_t>(std::atoi(argv[5]));
+  if (src.v6 != dst.v6)
+    usage();
+  // A whole header, then cut: TCP (a SYN), UDP, or SCTP's common header
+  // and an INIT chunk header.
+  Bytes l4;
+  put16(l4, 40000);
+  put16(l4, 80);
+  uint8_t p = IPPROTO_UDP;
+  if (proto == "tcp") {
+    p = IPPROTO_TCP;
+    put32(l4, 1);
+    put32(l4, 0);
+    put16(l4, 0x5002);
+    put16(l4, 64000);
+    put32(l4, 0);
+  } else if (proto == "udp") {
+    put16(l4, 8);
+    put16(l4, 0);
+  } else if (proto == "sctp") {
+    p = IPPROTO_SCTP;
+    put32(l4, 0);
+    put32(l4, 0);
+    put32(l4, 0x01000014);  // INIT, length 20
   } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
-    a->sin_family = AF_INET;
-    a->sin_addr = dst.a4;
-    len = sizeof(*a);
+    usage();
   }
-  if (sendto(fd, pkt.data(), pkt.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
-    die("sendto");
-  close(fd);
+  if (len > l4.size())
+    usage();
+  l4.resize(len);
+  send_raw(src, dst, p, l4);
   return 0;
 }
 
@@ -248,6 +296,8 @@ int main(int argc, char** argv) {
   std::string cmd = argv[1];
   if (cmd == "icmp-err")
     return icmp_err(argc, argv);
+  if (cmd == "short")
+    return short_header(argc, argv);
   if (cmd == "udp-from")
     return udp_from(argc, argv);
   usage();
