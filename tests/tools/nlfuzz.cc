@@ -33,8 +33,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -222,7 +222,7 @@ Bytes rs_addr(Rng& r, bool v6) {
     }
     return b;
   }
-  unsigned host = 1 + r.below(4);
+  unsigned host = 1 + r.below(3);
   if (v6) {
     const uint8_t p[] = {0x20, 0x01, 0x0d, 0xb8, 0, 1};
     std::memcpy(b.data(), p, 6);
@@ -294,7 +294,7 @@ Attr svc_nest(Rng& r, bool full, uint16_t* af_out = nullptr) {
     k.push_back(
         u16(IPVS_SVC_ATTR_PROTOCOL,
             r.chance(97) ? r.pick<uint16_t>({IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP}) : r.u16()));
-    Bytes a = addr(v6, 1 + r.below(4));
+    Bytes a = addr(v6, 1 + r.below(2));
     if (r.chance(3))
       a.resize(r.pick<size_t>({0, 4, 15, 17}));
     k.push_back(leaf(IPVS_SVC_ATTR_ADDR, a.data(), a.size()));
@@ -331,7 +331,8 @@ Attr dest_nest(Rng& r, uint16_t svc_af, bool full) {
     k.push_back(u16(IPVS_DEST_ATTR_ADDR_FAMILY, r.chance(95) ? af : 0));
   Bytes a = rs_addr(r, af == AF_INET6);
   k.push_back(leaf(IPVS_DEST_ATTR_ADDR, a.data(), a.size()));
-  k.push_back(be16(IPVS_DEST_ATTR_PORT, r.chance(95) ? r.pick<uint16_t>({80, 8080, 0}) : r.u16()));
+  k.push_back(
+      be16(IPVS_DEST_ATTR_PORT, r.chance(95) ? r.pick<uint16_t>({80, 80, 8080, 0}) : r.u16()));
   if (full || r.chance(50)) {
     uint32_t fwd = r.chance(90) ? r.below(4) : r.chance(50) ? r.below(8) : r.u32();
     k.push_back(u32(IPVS_DEST_ATTR_FWD_METHOD, fwd));
@@ -500,6 +501,9 @@ Msg random_msg(Rng& r) {
   Msg m;
   m.kind = "random";
   m.cmd = r.chance(95) ? static_cast<uint8_t>(r.below(kCmdMax + 5)) : static_cast<uint8_t>(r.u32());
+  // FLUSH takes no attributes, so every random one would empty the table.
+  if (m.cmd == IPVS_CMD_FLUSH && r.chance(95))
+    m.cmd = IPVS_CMD_GET_INFO;
   unsigned n = r.below(6);
   for (unsigned i = 0; i < n; ++i)
     m.attrs.push_back(random_attr(r, 0));
@@ -868,17 +872,48 @@ void write_file(const char* path, const char* text) {
   close(fd);
 }
 
-// Root in a new user namespace that owns a new network namespace.
+// Root in a new user namespace that owns a new network namespace.  The
+// maps are written by a root parent: on Debian's 6.1 the child's own
+// writes to /proc/self/setgroups fail with EACCES even once dumpable.
 void enter_userns() {
+  int ready[2], go[2];
+  if (pipe(ready) < 0 || pipe(go) < 0)
+    die("pipe");
+  pid_t pid = fork();
+  if (pid < 0)
+    die("fork");
+  char c = 0;
+  if (pid > 0) {
+    close(ready[1]);
+    close(go[0]);
+    if (read(ready[0], &c, 1) == 1) {
+      std::string dir = "/proc/" + std::to_string(pid) + "/";
+      write_file((dir + "setgroups").c_str(), "deny");
+      write_file((dir + "uid_map").c_str(), "0 65534 1");
+      write_file((dir + "gid_map").c_str(), "0 65534 1");
+      if (write(go[1], &c, 1) != 1)
+        die("pipe write");
+    }
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0)
+      die("waitpid");
+    std::exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+  }
+  close(ready[0]);
+  close(go[1]);
   drop_to_nobody();
-  // setuid cleared "dumpable", which makes /proc/self/*_map root's.
-  if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-    die("PR_SET_DUMPABLE");
   if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
     die("unshare(CLONE_NEWUSER|CLONE_NEWNET)");
-  write_file("/proc/self/setgroups", "deny");
-  write_file("/proc/self/uid_map", "0 65534 1");
-  write_file("/proc/self/gid_map", "0 65534 1");
+  if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+    die("waiting for the uid map");
+  // What this process may do here, for the log.
+  FILE* f = std::fopen("/proc/self/status", "r");
+  char line[256];
+  while (f && std::fgets(line, sizeof(line), f))
+    if (!std::strncmp(line, "CapEff:", 7) || !std::strncmp(line, "Uid:", 4))
+      std::printf("userns %s", line);
+  if (f)
+    std::fclose(f);
 }
 
 uint64_t number(const char* s) {

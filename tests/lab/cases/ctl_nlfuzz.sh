@@ -41,6 +41,9 @@ fuzz() {
 	log "$name: $(line SUMMARY "$name") (${SECONDS}s total, $((SECONDS - t0)) s)"
 	log "$name: $(line ANSWERS "$name")"
 	log "$name: $(line STATE "$name")"
+	if grep -q '^userns ' /tmp/nlfuzz."$name"; then
+		log "$name: in the namespace: $(line userns "$name" | tr -s '\t\n' '  ')"
+	fi
 }
 
 # line KEY NAME: the line of /tmp/nlfuzz.NAME that starts with KEY.
@@ -51,12 +54,13 @@ field() { line "$1" "$2" | tr ' ' '\n' | sed -n "s/^$3=//p"; }
 table() { ipvsadm -Sn; ipvsadm -L --timeout; }
 
 # Every counter and rate in ipvsadm's view and in /proc/net/ip_vs_stats is
-# 0: nothing but netlink touched this kernel.
+# 0: nothing but netlink touched this kernel.  (The numbers are the last
+# five fields: fwmark services print their family before them.)
 counters_zero() {
 	local what=$1 bad
-	bad=$(ipvsadm -Ln --stats --exact | awk '$1 ~ /^(TCP|UDP|SCTP|FWM|->)$/ && $2 != "RemoteAddress:Port" && ($3 $4 $5 $6 $7) != "00000"')
+	bad=$(ipvsadm -Ln --stats --exact | awk '$1 ~ /^(TCP|UDP|SCTP|FWM|->)$/ && $2 != "RemoteAddress:Port" && ($(NF-4) $(NF-3) $(NF-2) $(NF-1) $NF) != "00000"')
 	[ -z "$bad" ] || fail "$what: non-zero counters without traffic: $bad"
-	bad=$(ipvsadm -Ln --rate | awk '$1 ~ /^(TCP|UDP|SCTP|FWM|->)$/ && $2 != "RemoteAddress:Port" && ($3 $4 $5 $6 $7) != "00000"')
+	bad=$(ipvsadm -Ln --rate | awk '$1 ~ /^(TCP|UDP|SCTP|FWM|->)$/ && $2 != "RemoteAddress:Port" && ($(NF-4) $(NF-3) $(NF-2) $(NF-1) $NF) != "00000"')
 	[ -z "$bad" ] || fail "$what: non-zero rates without traffic: $bad"
 	bad=$(awk 'NR == 3 || NR == 6' /proc/net/ip_vs_stats | tr -s ' ' '\n' | grep -v '^0*$' || true)
 	[ -z "$bad" ] || fail "$what: /proc/net/ip_vs_stats not zero: $(cat /proc/net/ip_vs_stats)"
@@ -64,11 +68,21 @@ counters_zero() {
 		fail "$what: /proc/net/ip_vs_stats unreadable: $(cat /proc/net/ip_vs_stats)"
 }
 
-# consistent WHAT: the table after a fuzz run is one ipvsadm can read.
+# consistent WHAT [stock]: the table after a fuzz run is one ipvsadm can
+# read.  Debian's ipvsadm -Sn itself crashes on some tables stock ip_vs
+# accepts (found by this case): for stock that is logged, not failed.
 consistent() {
-	local what=$1
+	local what=$1 stock=${2:-} rc=0
 	ipvsadm -Ln >/tmp/ln.stock || fail "$what: ipvsadm -Ln failed after the fuzz"
-	ipvsadm -Sn >/tmp/sn || fail "$what: ipvsadm -Sn failed after the fuzz"
+	ipvsadm -Sn >/tmp/sn 2>/tmp/sn.err || rc=$?
+	if [ $rc != 0 ] && [ -n "$stock" ]; then
+		log "$what: Debian's ipvsadm -Sn failed (exit $rc) on this table:"
+		cat /tmp/ln.stock /tmp/sn.err
+		awk '$1 ~ /^(TCP|UDP|SCTP|FWM)$/ {print "-A"} $1 == "->" && $2 != "RemoteAddress:Port" {print "-a"}' \
+			/tmp/ln.stock >/tmp/sn
+	elif [ $rc != 0 ]; then
+		fail "$what: ipvsadm -Sn failed (exit $rc) after the fuzz"
+	fi
 	ipvsadm -Ln --stats >/dev/null || fail "$what: ipvsadm -Ln --stats failed"
 	ipvsadm -L --timeout >/dev/null || fail "$what: ipvsadm -L --timeout failed"
 	log "$what: $(grep -c '^-A' /tmp/sn || true) services, $(grep -c '^-a' /tmp/sn || true) real servers"
@@ -89,7 +103,10 @@ unload_ipvs
 load_aavs
 fuzz root "$SEED" "$ROOT"
 consistent "aavs after the root fuzz"
+# Documented difference (ipvsadm.8, DIFFERENCES): ours names flag 3 on sh
+# and mh sh-stable/mh-stable, 1.31 prints nothing for it.
 aavs-ipvsadm -Ln >/tmp/ln.aavs || fail "aavs-ipvsadm -Ln failed after the fuzz"
+sed -i -E 's/,[sm]h-stable\)/)/; s/\([sm]h-stable\)/()/; s/\([sm]h-stable,/(/; s/,[sm]h-stable,/,/' /tmp/ln.aavs
 diff -u /tmp/ln.stock /tmp/ln.aavs || fail "aavs-ipvsadm -Ln differs from ipvsadm -Ln"
 
 before=$(table)
@@ -109,7 +126,7 @@ lsmod | grep -q '^aavs' && fail "aavs still loaded"
 log "stock ip_vs, the root and userns seeds"
 load_stock_ipvs
 fuzz stock_root "$SEED" "$ROOT"
-consistent "stock after the root fuzz"
+consistent "stock after the root fuzz" stock
 fuzz stock_userns $((SEED + 2)) "$USERNS" --userns
 flushed stock
 unload_ipvs
