@@ -35,7 +35,6 @@
 #include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,6 +45,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <map>
 #include <random>
 #include <string>
@@ -253,7 +253,8 @@ std::string sched_name(Rng& r) {
 }
 
 Bytes svc_flags(Rng& r) {
-  uint32_t f = 0, mask = 0xffffffff;
+  uint32_t f = 0;
+  uint32_t mask = 0xffffffff;
   if (r.chance(10)) {
     f = r.u32();
   } else {
@@ -730,7 +731,11 @@ class Fuzzer {
       std::printf(" %s=%llu", e.c_str(), static_cast<unsigned long long>(c));
     std::printf("\n");
 
-    uint64_t checked = 0, eperm = 0, other = 0, none = 0, unanswered = 0;
+    uint64_t checked = 0;
+    uint64_t eperm = 0;
+    uint64_t other = 0;
+    uint64_t none = 0;
+    uint64_t unanswered = 0;
     std::map<std::string, uint64_t> other_errs;
     for (const auto& s : sent_) {
       unanswered += !s.answered;
@@ -804,7 +809,8 @@ int open_genl() {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
   if (fd < 0)
     die("socket");
-  int one = 1, big = 4 << 20;
+  int one = 1;
+  int big = 4 << 20;
   // Errors without the request echoed: smaller answers, fewer overruns.
   setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) < 0)
@@ -876,7 +882,8 @@ void write_file(const char* path, const char* text) {
 // maps are written by a root parent: on Debian's 6.1 the child's own
 // writes to /proc/self/setgroups fail with EACCES even once dumpable.
 void enter_userns() {
-  int ready[2], go[2];
+  int ready[2];
+  int go[2];
   if (pipe(ready) < 0 || pipe(go) < 0)
     die("pipe");
   pid_t pid = fork();
@@ -928,8 +935,12 @@ uint64_t number(const char* s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  uint64_t seed = 1, count = 1000, from = 0;
-  bool nobody = false, userns = false, hex = false;
+  uint64_t seed = 1;
+  uint64_t count = 1000;
+  uint64_t from = 0;
+  bool nobody = false;
+  bool userns = false;
+  bool hex = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     auto value = [&]() {
@@ -965,7 +976,8 @@ int main(int argc, char** argv) {
   }
   Fuzzer fz(fd, family, from, count);
   std::map<std::string, uint64_t> kinds;
-  timespec t0, t1;
+  timespec t0{};
+  timespec t1{};
   clock_gettime(CLOCK_MONOTONIC, &t0);
   for (uint64_t i = from; i < from + count;) {
     // Most sendmsg calls carry one message, some a batch of up to 32.
