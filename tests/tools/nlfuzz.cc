@@ -21,8 +21,9 @@
 //
 // Output: per-command answer counts, then three lines for scripts:
 //   ANSWERS <errno>=<n>...      every NLMSG_ERROR/NLMSG_DONE code, OK = 0
-//   STATE sent=N EPERM=N other=N none=N   state-changing requests that
-//                                         reached the IPVS family's checks
+//   STATE sent=N EPERM=N other=N none=N [CMD:ERRNO=N... first_other=I]
+//                        state-changing requests that reached the IPVS
+//                        family's checks; I is the first one not refused
 //   SUMMARY sent=N batches=N secs=S rate=R replies=N unanswered=N ...
 
 #include <fcntl.h>
@@ -737,6 +738,7 @@ class Fuzzer {
     uint64_t none = 0;
     uint64_t unanswered = 0;
     std::map<std::string, uint64_t> other_errs;
+    int64_t first_other = -1;
     for (const auto& s : sent_) {
       unanswered += !s.answered;
       if (!s.checked)
@@ -748,12 +750,16 @@ class Fuzzer {
         ++eperm;
       else
         ++other, ++other_errs[cmd_name(s.cmd) + std::string(":") + errname(s.err)];
+      if (s.answered && s.err != EPERM && first_other < 0)
+        first_other = static_cast<int64_t>(from_ + static_cast<uint64_t>(&s - sent_.data()));
     }
     std::printf("STATE sent=%llu EPERM=%llu other=%llu none=%llu",
                 static_cast<unsigned long long>(checked), static_cast<unsigned long long>(eperm),
                 static_cast<unsigned long long>(other), static_cast<unsigned long long>(none));
     for (const auto& [k, c] : other_errs)
       std::printf(" %s=%llu", k.c_str(), static_cast<unsigned long long>(c));
+    if (first_other >= 0)
+      std::printf(" first_other=%lld", static_cast<long long>(first_other));
     std::printf("\n");
     std::printf(
         "SUMMARY sent=%zu batches=%llu secs=%.1f rate=%.0f replies=%llu unanswered=%llu "
@@ -826,6 +832,8 @@ int open_genl() {
 uint16_t resolve(int fd) {
   Msg m;
   m.cmd = CTRL_CMD_GETFAMILY;
+  // No ACK: one left queued would count as the answer to message 0.
+  m.flags = NLM_F_REQUEST;
   m.attrs.push_back(str(CTRL_ATTR_FAMILY_NAME, IPVS_GENL_NAME));
   Bytes b = encode(m, GENL_ID_CTRL, 0);
   if (send(fd, b.data(), b.size(), 0) < 0)
