@@ -13,7 +13,7 @@ export LAB_REPORTS=$top/build/soak-reports.txt
 : >"$LAB_REPORTS"
 # Half the time for the churn, the rest for the fuzzers at their lab rates
 # (pktfuzz ~2500 packets/s over three methods, nlfuzz ~1000 messages/s).
-export LAB_CASE_ENV="CHURN_SECS=$churn,FUZZ_COUNT=$((minutes * 60 * 2500 / 6 / 3)),NLFUZZ_SCALE=$((minutes / 5 > 1 ? minutes / 5 : 1))"
+export LAB_CASE_ENV="CHURN_SECS=$churn,FUZZ_COUNT=$((minutes * 60 * 2500 / 6 / 3)),NLFUZZ_ROOT=$((minutes * 60 * 1000 / 4)),NLFUZZ_NOBODY=$((minutes * 20000 / 5)),NLFUZZ_USERNS=$((minutes * 20000 / 5))"
 t0=$SECONDS
 tests/lab/run -k debug -t $((minutes * 60 + 600)) ctl_churn dp_fuzz ctl_nlfuzz
 rc=$?
