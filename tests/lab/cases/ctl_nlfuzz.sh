@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12 debug
 # lab-debug
 # Generated IPVS netlink requests neither crash aavs nor corrupt its table,
 # and unprivileged senders change nothing.

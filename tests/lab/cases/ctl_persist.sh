@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12
 # Persistence timeouts beyond 32-bit jiffies wrap exactly as in ip_vs.
 #
 #   topology: none (the root namespace only)

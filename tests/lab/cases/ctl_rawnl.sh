@@ -1,5 +1,4 @@
 #!/bin/bash
-# lab-debug
 # Malformed IPVS netlink requests get ip_vs's errno from aavs and change
 # nothing.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12
 # /proc/net/ip_vs_conn of a big table reads whole and right under traffic,
 # and no read of it keeps a CPU from others.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12
 # ip_vs's memory-pressure defences switch themselves on and off with
 # available memory: drop_packet, drop_entry and secure_tcp at 1 become 2
 # while free memory is below amemthresh (checked once a second) and go

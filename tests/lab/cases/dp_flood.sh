@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # Spoofed mid-stream floods leave the connection table bounded: a sloppy
 # DR director takes 100 000 bare ACKs, each from a spoofed source of its
 # own, while 50 real long-lived TCP connections run through it.  Then the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12
 # A NAT real server on a loopback address (-r 127.0.0.1 -m, -r [::1] -m) is
 # accepted by ip_vs, but another host's packet is never translated to it:
 # ip_vs drops it at forward time ("stopping traffic to loopback"), so a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # A persistence template outlives its timeout while connections use it, as
 # in ip_vs: a client holding one connection keeps landing on that server
 # with its new connections, however long it pauses between them.

@@ -1,5 +1,4 @@
 #!/bin/bash
-# lab-debug
 # Sloppy mode: a flow established through one director survives being
 # rerouted, mid-stream, to another director that never saw its SYN (INIT),
 # when that director has sloppy_tcp (sloppy_sctp) on - and breaks when it

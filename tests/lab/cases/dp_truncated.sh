@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # A TCP, UDP or SCTP packet whose transport header is cut short cannot be
 # scheduled; once a namespace has a virtual service, ip_vs drops it rather
 # than hand it to the host's own stack.  Stock ip_vs first, then aavs.

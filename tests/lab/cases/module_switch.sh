@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # A running director switches from the stock ip_vs to aavs and back without
 # a reboot, in the order docs/install.md gives.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # A dest the mh table cannot index is refused, not left unscheduled.
 #
 #   topology: none (the root namespace only)
