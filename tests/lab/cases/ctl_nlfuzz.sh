@@ -119,8 +119,15 @@ diff -u /tmp/ln.stock /tmp/ln.aavs || fail "aavs-ipvsadm -Ln differs from ipvsad
 before=$(table)
 fuzz nobody $((SEED + 1)) "$NOBODY" --as-nobody
 [ "$(field STATE nobody sent)" -gt 0 ] || fail "nobody: no state-changing request sent"
-[ "$(field STATE nobody other)" = 0 ] && [ "$(field STATE nobody none)" = 0 ] ||
-	fail "nobody: a state-changing request was not refused with EPERM: $(line STATE nobody)"
+# Refused, every one: with EPERM, or with EOPNOTSUPP where the generic-
+# netlink core answers first.  From 6.2 on it looks the command up for the
+# flags asked (a dump of NEW_SERVICE has no handler) before it checks the
+# sender's capability; 6.1 checks the capability first.  The table is
+# compared below either way.
+not_refused=$(line STATE nobody | tr ' ' '\n' |
+	awk -F= '/^[A-Z_]+:[A-Z]+=/ && $1 !~ /:EOPNOTSUPP$/ {n += $2} END {print n + 0}')
+[ "$not_refused" = 0 ] && [ "$(field STATE nobody none)" = 0 ] ||
+	fail "nobody: a state-changing request was not refused: $(line STATE nobody)"
 [ "$before" = "$(table)" ] || fail "nobody changed the table"
 
 fuzz userns $((SEED + 2)) "$USERNS" --userns
@@ -152,7 +159,7 @@ else
 fi
 
 report "aavs root $(field SUMMARY root sent) msgs at $(field SUMMARY root rate)/s," \
-	"nobody $(field SUMMARY nobody sent) (state-changing $(field STATE nobody sent), all EPERM)," \
+	"nobody $(field SUMMARY nobody sent) (state-changing $(field STATE nobody sent), all refused)," \
 	"userns $(field SUMMARY userns sent) ($userns_match stock);" \
 	"stock root $(field SUMMARY stock_root sent) at $(field SUMMARY stock_root rate)/s survived;" \
 	"case ${SECONDS}s"
