@@ -1,5 +1,4 @@
 #!/bin/bash
-# lab-debug
 # aavs unloads with services configured, in several namespaces.
 #
 #   topology: first the root namespace and namespace nu (no links); then
