@@ -20,7 +20,7 @@ packages=(
 	debhelper dh-dkms dpkg-dev lintian
 	# the lab: a qemu guest built from these
 	qemu-system-x86 busybox-static cpio zstd iproute2 ipvsadm keepalived
-	bird2 util-linux procps ethtool lksctp-tools libsctp-dev
+	bird2 util-linux procps ethtool lksctp-tools libsctp-dev frr
 )
 
 missing=()
@@ -38,7 +38,7 @@ sudo=
 [ "$(id -u)" = 0 ] || sudo=sudo
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-# Services from these packages (keepalived, bird) must not start here: the
+# Services from these packages (keepalived, bird, frr) must not start here: the
 # lab starts its own inside the guest.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e $policy ]; then

@@ -14,7 +14,9 @@ build=$top/build
 root=$(mktemp -d "$build/initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,var/run,root,lab,opt/busybox}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,var/run,var/tmp,root,lab,opt/busybox}
+# mktemp made it 0700: daemons that drop root (FRR's) must reach their files.
+chmod 0755 "$root"
 ln -s ../run "$root/var/lock" 2>/dev/null || true
 
 # A binary and every library it loads.
@@ -46,13 +48,18 @@ copy_bin /usr/sbin/keepalived
 copy_bin /usr/sbin/bird
 copy_bin /usr/sbin/birdc
 copy_bin /usr/bin/timeout
+# FRR for the router of cluster_frr (the case skips without it).
+if [ -x /usr/lib/frr/bgpd ]; then
+	for d in zebra bgpd bfdd; do copy_bin /usr/lib/frr/$d; done
+	copy_bin /usr/bin/vtysh
+fi
 copy_bin /usr/bin/nsenter
 
 # Files the tools read: service names for ipvsadm's listing, users for
-# keepalived and bird, protocol names.
+# keepalived, bird and FRR (whose daemons must be in frrvty), protocol names.
 cp /etc/services /etc/protocols "$root/etc/"
-printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/:/bin/false\nbird:x:100:100:bird:/:/bin/false\n' >"$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\nbird:x:100:\n' >"$root/etc/group"
+printf 'root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/:/bin/false\nbird:x:100:100:bird:/:/bin/false\nfrr:x:101:101:frr:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\nbird:x:100:\nfrr:x:101:\nfrrvty:x:102:frr\n' >"$root/etc/group"
 printf 'passwd: files\ngroup: files\nhosts: files\nservices: files\nprotocols: files\n' >"$root/etc/nsswitch.conf"
 printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 
