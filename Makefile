@@ -64,6 +64,7 @@ install-tools: ipvsadm
 	install -D -m 0755 $(BUILD)/ipvsadm/ipvsadm $(DESTDIR)$(SBINDIR)/aavs-ipvsadm
 	install -D -m 0644 docs/ipvsadm.8 $(DESTDIR)$(MANDIR)/man8/aavs-ipvsadm.8
 	install -D -m 0755 packaging/libexec/modprobe-ipvs $(DESTDIR)$(LIBEXECDIR)/aavs/modprobe-ipvs
+	install -D -m 0755 packaging/libexec/aavs-bgp-health $(DESTDIR)$(LIBEXECDIR)/aavs/aavs-bgp-health
 	mkdir -p $(DESTDIR)/etc/modprobe.d
 	sed 's|/usr/libexec/aavs/|$(LIBEXECDIR)/aavs/|' packaging/modprobe.d/aavs.conf \
 		>$(DESTDIR)/etc/modprobe.d/aavs.conf
@@ -83,7 +84,7 @@ endif
 uninstall:
 	rm -f $(DESTDIR)$(MODDIR)/aavs.ko $(DESTDIR)$(SBINDIR)/aavs-ipvsadm \
 		$(DESTDIR)$(MANDIR)/man8/aavs-ipvsadm.8 $(DESTDIR)$(LIBEXECDIR)/aavs/modprobe-ipvs \
-		$(DESTDIR)/etc/modprobe.d/aavs.conf
+		$(DESTDIR)$(LIBEXECDIR)/aavs/aavs-bgp-health $(DESTDIR)/etc/modprobe.d/aavs.conf
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/aavs
 	$(if $(DESTDIR),,depmod $(KVER))
 
