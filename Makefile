@@ -110,9 +110,11 @@ LAB_SETUP ?=
 lab: deps ipvsadm tools
 	tests/lab/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS))) --shell $(if $(LAB_SETUP),--setup $(LAB_SETUP))
 
-# Benchmarks (not tests): ratios against stock ip_vs measured in one run.
+# Benchmarks (not tests): ratios against stock ip_vs measured in one run,
+# and the flows each cluster event breaks (bench/survival, a simulation).
 bench: deps
 	$(MAKE) -C bench/sched
+	$(MAKE) -C bench/survival
 	bench/datapath/run -k $(firstword $(subst all,6.1,$(LAB_KERNELS)))
 
 style:
