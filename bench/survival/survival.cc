@@ -94,7 +94,8 @@ struct Table {
   Table(Kind k, std::vector<aavs_sched_member> mem, std::vector<int> ids)
       : kind(k), m(std::move(mem)), id(std::move(ids)) {
     unsigned n = static_cast<unsigned>(m.size());
-    std::vector<unsigned char> ws(std::max<size_t>(1, std::max(aavs_sh_ws_size(n), aavs_mh_ws_size(n))));
+    std::vector<unsigned char> ws(
+        std::max<size_t>(1, std::max(aavs_sh_ws_size(n), aavs_mh_ws_size(n))));
     int rc = 0;
     switch (k) {
       case Kind::Sh:
