@@ -85,6 +85,11 @@ fi
 if [ -d ipvsadm ]; then
 	step build/ipvsadm make -s ipvsadm && ctest_each "$build/ipvsadm" ipvsadm
 fi
+# The survival simulation builds warning-free and runs (a small grid; the
+# full one is `make bench`'s).
+if [ -d bench/survival ]; then
+	step bench/survival make -s -C bench/survival SURVIVAL_ARGS="-n 20000"
+fi
 # The Debian packages build with the archive's tooling and are lintian-clean
 # (installing them, which builds the module twice, is docs/install.md's).
 if [ -d debian ]; then
