@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # aavs forwards TCP and UDP over IP-in-IP tunnels (ipvsadm -i), IPv4 in
 # IPv4 and IPv6 in IPv6: the DR topology of dr_stock.sh, real servers
 # decapsulating on their fallback tunnel devices.
@@ -8,6 +9,9 @@
 #
 #   expect: every flow answered by a real server straight to the client,
 #           all three used; -Lnc shows Tunnel conns counted per flow.
+#           Negative control (docs/deploying.md's rp_filter advice): with
+#           rp_filter 1 or 2 on the real servers' tunl0 no IPv4 flow is
+#           answered; with 0 they are again.
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
 
@@ -44,4 +48,16 @@ conns=$(on director ipvsadm -Lnc)
 n=$(echo "$conns" | awk '$1 == "TCP" || $1 == "UDP"' | wc -l)
 want=$(dr_flows_all)	# 126 flows, less any that reused a port
 [ "$n" -ge "$want" ] || fail "ipvsadm -Lnc lists $n entries, expected >= $want"
+
+# tunl0 has no address of its own, and the kernel's reverse-path check
+# then fails in loose mode as in strict mode: only 0 lets them in.
+# (connect() waits out the kernel's SYN retries; 10 s show the drop.)
+for mode in 1 2; do
+	log "rp_filter=$mode on the real servers' tunl0 drops what they decapsulate"
+	for rs in "${RS_NAMES[@]}"; do on $rs sysctl -qw net.ipv4.conf.tunl0.rp_filter=$mode; done
+	! on client timeout 10 netcheck ask tcp $VIP4 80 rpf$mode 1 >/dev/null 2>&1 ||
+		fail "a flow was answered with rp_filter=$mode on tunl0"
+done
+for rs in "${RS_NAMES[@]}"; do on $rs sysctl -qw net.ipv4.conf.tunl0.rp_filter=0; done
+on client netcheck ask tcp $VIP4 80 rpf0 3 >/dev/null || fail "no answer with rp_filter=0 on tunl0"
 log "ok"
