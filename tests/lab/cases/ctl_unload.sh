@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # aavs unloads with services configured, in several namespaces.
 #
 #   topology: first the root namespace and namespace nu (no links); then

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # aavs forwards real TCP, UDP and SCTP by direct routing, over IPv4 and
 # IPv6: the stock DR reference (dr_stock.sh), with aavs in place of ip_vs.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # Datagrams too big for one packet reach a real server whole, over IPv4
 # and IPv6, through stock ip_vs (the reference) and through aavs.  IPv4
 # fragments are reassembled before the director's LOCAL_IN hook, IPv6

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # The kernel never oopses, leaks or deadlocks because of what the network
 # delivered: pktfuzz throws malformed and edge-case packets (and valid flows
 # from a pool, which sloppy mode turns into conns) at a director while the

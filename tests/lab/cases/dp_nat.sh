@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-debug
 # aavs forwards TCP, UDP and SCTP by NAT (ipvsadm -m), IPv4 and IPv6:
 # requests rewritten to the real server, replies rewritten back to come
 # from the VIP, ICMP errors about a flow translated.
