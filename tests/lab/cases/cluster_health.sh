@@ -95,7 +95,12 @@ d2_configure() {
 	reuse_mode
 	cluster_services tcp sh-port,sh-fallback >/dev/null
 	d2_sh 'rm $1/drain'
-	wait_for -t 20 paths_are "d1 d2 d3"
+	# Once (1 run in 8, with CI's debug guest beside it) the route did not
+	# come back within 20 s: the watcher's own log says why next time.
+	if ! (wait_for -t 40 paths_are "d1 d2 d3"); then
+		health_log
+		fail "d2 not announced again after its reload"
+	fi
 }
 
 bfd_up() { [ "$(birdc_in router show bfd sessions | grep -c ' Up ')" = "$1" ]; }
@@ -141,31 +146,25 @@ observe 1
 phase_end
 row "h1 director cut, BFD" broken=0 refused=0
 
-t0=$(now_ms)
-keepalived_stop
-until_paths $t0 "d1 d3"
-log "keepalived stopped on d2: withdrawn after $T_MS ms"
-within $BOUND_MS "h2 withdrawal"
-observe 1
-keepalived_start
-wait_for -t 20 paths_are "d1 d2 d3"
-log "keepalived back: VIP over $(nexthop_order)"
-observe 1
-phase_end
-row "h2 keepalived stops, restarts" broken=0 refused=0 newfail=0
-
-t0=$(now_ms)
-on d2 ip link set up0 down
-until_paths $t0 "d1 d3"
-log "d2's up0 down: withdrawn after $T_MS ms"
-within $BOUND_MS "h3 withdrawal"
-observe 1
-on d2 ip link set up0 up
-wait_for -t 20 paths_are "d1 d2 d3"
-log "up0 up: VIP over $(nexthop_order)"
-observe 1
-phase_end
-row "h3 uplink down, up" broken=0 refused=0 newfail=0
+# withdrawn_and_back ROW FAULT RESTORE: FAULT (a command) takes d2 out of
+# the VIP's route within the bound, RESTORE brings it back; no flow breaks.
+withdrawn_and_back() {
+	local t0
+	t0=$(now_ms)
+	$2
+	until_paths $t0 "d1 d3"
+	log "${1%% *}: $2: withdrawn after $T_MS ms"
+	within $BOUND_MS "${1%% *} withdrawal"
+	observe 1
+	$3
+	wait_for -t 20 paths_are "d1 d2 d3"
+	log "${1%% *}: $3: VIP over $(nexthop_order)"
+	observe 1
+	phase_end
+	row "$1" broken=0 refused=0 newfail=0
+}
+withdrawn_and_back "h2 keepalived stops, restarts" keepalived_stop keepalived_start
+withdrawn_and_back "h3 uplink down, up" "on d2 ip link set up0 down" "on d2 ip link set up0 up"
 
 t0=$(now_ms)
 d2_sh 'touch $1/drain'
