@@ -26,6 +26,7 @@
 #include "dest.h"
 #include "pernet.h"
 #include "proto_state.h"
+#include "service.h"
 
 static unsigned int conn_tab_bits;
 module_param(conn_tab_bits, uint, 0444);
@@ -258,13 +259,20 @@ static void aavs_tmpl_put(struct aavs_conn *ct)
 static void aavs_conn_kill(struct aavs_conn *cp)
 {
 	struct aavs_dest *dest = cp->dest;
+	bool on_probation;
 
 	atomic_dec(&aavs_net(read_pnet(&cp->net))->conn_count);
 
 	spin_lock_bh(&cp->lock);
 	cp->flags &= ~IP_VS_CONN_F_HASHED;
+	on_probation = (cp->flags & (AAVS_CONN_F_PROBATION |
+				     IP_VS_CONN_F_TEMPLATE)) ==
+		       AAVS_CONN_F_PROBATION;
 	aavs_conn_unbind(cp);
 	spin_unlock_bh(&cp->lock);
+	/* The dest's service reference keeps the service alive. */
+	if (on_probation)
+		aavs_svc_event(dest->svc, AAVS_EV_EXPIRED);
 	if (READ_ONCE(dest->u_threshold))
 		aavs_dest_update_overload(dest);
 	if (cp->control)
@@ -506,6 +514,8 @@ void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
 		confirmed = true;
 	}
 	spin_unlock_bh(&cp->lock);
+	if (confirmed && !(cp->flags & IP_VS_CONN_F_TEMPLATE))
+		aavs_svc_event(cp->dest->svc, AAVS_EV_CONFIRMED);
 	if (confirmed && cp->control)
 		aavs_conn_confirm_tmpl(cp->control,
 				       READ_ONCE(cp->dest->svc->timeout));

@@ -158,10 +158,13 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 }
 
 /* A new flow found no room: count what conn_max refused. */
-static void aavs_newconn_refused(struct aavs_net *an, long err)
+static void aavs_newconn_refused(struct aavs_net *an,
+				 struct aavs_service *svc, long err)
 {
-	if (err == -ENOSPC)
-		atomic_long_inc(&an->defense.conn_max_drops);
+	if (err != -ENOSPC)
+		return;
+	atomic_long_inc(&an->defense.conn_max_drops);
+	aavs_svc_event(svc, AAVS_EV_CONN_MAX);
 }
 
 struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
@@ -210,7 +213,7 @@ struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 							  &dest);
 
 		if (IS_ERR(ct)) {
-			aavs_newconn_refused(an, PTR_ERR(ct));
+			aavs_newconn_refused(an, svc, PTR_ERR(ct));
 			*verdict = NF_DROP;
 			return NULL;
 		}
@@ -225,11 +228,13 @@ struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 	p.dport = dest->port ? dest->port : pp->dport;
 	cp = aavs_conn_new(&p, dest);
 	if (IS_ERR(cp)) {
-		aavs_newconn_refused(an, PTR_ERR(cp));
+		aavs_newconn_refused(an, svc, PTR_ERR(cp));
 		*verdict = NF_DROP;
 		return NULL;
 	}
 	aavs_count_conn(an, svc, dest);
+	if (pkt.midstream)
+		aavs_svc_event(svc, AAVS_EV_SLOPPY);
 	return cp;
 }
 

@@ -2,7 +2,8 @@
 /*
  * /proc/net/ip_vs, ip_vs_stats and ip_vs_stats_percpu of each namespace, in
  * ip_vs's exact text formats (tools and monitoring scripts parse them).
- * /proc/net/ip_vs_conn belongs to the connection table (conn*.c).
+ * /proc/net/ip_vs_conn belongs to the connection table (conn*.c).  The
+ * service walk is shared with /proc/net/aavs_services (service_proc.c).
  */
 #include <linux/ip_vs.h>
 #include <linux/proc_fs.h>
@@ -14,14 +15,8 @@
 #include "proc.h"
 #include "sched.h"
 #include "service.h"
+#include "service_proc.h"
 #include "version.h"
-
-/* Where the /proc/net/ip_vs walk stands: table 0 by address, 1 by fwmark. */
-struct aavs_proc_iter {
-	struct seq_net_private p;	/* must be first */
-	int table;
-	int bucket;
-};
 
 static struct hlist_head *aavs_proc_table(struct aavs_net *an, int table)
 {
@@ -59,7 +54,7 @@ static struct aavs_service *aavs_proc_next_svc(struct aavs_net *an,
 	return aavs_proc_first(an, it, it->table, it->bucket + 1);
 }
 
-static void *aavs_info_start(struct seq_file *seq, loff_t *pos)
+void *aavs_proc_svc_start(struct seq_file *seq, loff_t *pos)
 	__acquires(RCU)
 {
 	struct aavs_net *an = aavs_net(seq_file_net(seq));
@@ -76,7 +71,7 @@ static void *aavs_info_start(struct seq_file *seq, loff_t *pos)
 	return svc;
 }
 
-static void *aavs_info_next(struct seq_file *seq, void *v, loff_t *pos)
+void *aavs_proc_svc_next(struct seq_file *seq, void *v, loff_t *pos)
 {
 	struct aavs_net *an = aavs_net(seq_file_net(seq));
 	struct aavs_proc_iter *it = seq->private;
@@ -87,7 +82,7 @@ static void *aavs_info_next(struct seq_file *seq, void *v, loff_t *pos)
 	return aavs_proc_next_svc(an, it, v);
 }
 
-static void aavs_info_stop(struct seq_file *seq, void *v)
+void aavs_proc_svc_stop(struct seq_file *seq, void *v)
 	__releases(RCU)
 {
 	rcu_read_unlock();
@@ -193,9 +188,9 @@ static int aavs_info_show(struct seq_file *seq, void *v)
 }
 
 static const struct seq_operations aavs_info_seq_ops = {
-	.start	= aavs_info_start,
-	.next	= aavs_info_next,
-	.stop	= aavs_info_stop,
+	.start	= aavs_proc_svc_start,
+	.next	= aavs_proc_svc_next,
+	.stop	= aavs_proc_svc_stop,
 	.show	= aavs_info_show,
 };
 
@@ -254,8 +249,12 @@ int aavs_proc_net_init(struct aavs_net *an)
 	if (!proc_create_net_single("ip_vs_stats_percpu", 0, net->proc_net,
 				    aavs_stats_percpu_show, NULL))
 		goto err_percpu;
+	if (aavs_service_proc_net_init(an))
+		goto err_services;
 	return 0;
 
+err_services:
+	remove_proc_entry("ip_vs_stats_percpu", net->proc_net);
 err_percpu:
 	remove_proc_entry("ip_vs_stats", net->proc_net);
 err_stats:
@@ -268,6 +267,7 @@ void aavs_proc_net_exit(struct aavs_net *an)
 {
 	struct net *net = an->net;
 
+	aavs_service_proc_net_exit(an);
 	remove_proc_entry("ip_vs_stats_percpu", net->proc_net);
 	remove_proc_entry("ip_vs_stats", net->proc_net);
 	remove_proc_entry("ip_vs", net->proc_net);

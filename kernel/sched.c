@@ -93,6 +93,16 @@ struct aavs_dest *aavs_sched_schedule(struct aavs_service *svc,
 				      const struct aavs_sched_pkt *pkt)
 {
 	const struct aavs_sched_ops *ops = rcu_dereference(svc->sched);
+	struct aavs_dest *dest = ops ? ops->schedule(svc, pkt) : NULL;
 
-	return ops ? ops->schedule(svc, pkt) : NULL;
+	if (!dest)
+		aavs_svc_event(svc, AAVS_EV_NODEST);
+	return dest;
+}
+
+bool aavs_sched_digest(struct aavs_service *svc, u64 *digest)
+{
+	const struct aavs_sched_ops *ops = rcu_dereference(svc->sched);
+
+	return ops && ops->digest && ops->digest(svc, digest);
 }

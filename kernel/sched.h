@@ -32,6 +32,8 @@ struct aavs_sched_pkt {
  * under the namespace's config mutex; schedule runs in the datapath under
  * rcu_read_lock() and returns an available dest or NULL.  A scheduler keeps
  * its per-service state in svc->sched_data, which done_service frees.
+ * digest (sh, mh; under rcu_read_lock()) gives the table digest of
+ * sched_digest.h; schedulers whose choices no table decides have none.
  */
 struct aavs_sched_ops {
 	const char *name;
@@ -42,6 +44,7 @@ struct aavs_sched_ops {
 	int (*upd_dest)(struct aavs_service *svc, struct aavs_dest *dest);
 	struct aavs_dest *(*schedule)(struct aavs_service *svc,
 				      const struct aavs_sched_pkt *pkt);
+	bool (*digest)(struct aavs_service *svc, u64 *digest);
 };
 
 /* The algorithms; each lives in its own sched_<name>.c. */
@@ -66,5 +69,7 @@ int aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest);
 int aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest);
 struct aavs_dest *aavs_sched_schedule(struct aavs_service *svc,
 				      const struct aavs_sched_pkt *pkt);
+/* The service's table digest, if its scheduler has one; under RCU. */
+bool aavs_sched_digest(struct aavs_service *svc, u64 *digest);
 
 #endif /* _AAVS_SCHED_H */

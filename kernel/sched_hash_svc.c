@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "pernet.h"
+#include "sched_digest.h"
 #include "sched_hash_svc.h"
 
 static void aavs_hstate_free(struct aavs_hstate *s)
@@ -99,6 +100,8 @@ int aavs_hsched_rebuild(struct aavs_service *svc,
 		ret = algo->build(s->table[1], m, n, true, ws);
 	if (ret)
 		goto out;
+	for (i = 0; i < 2; i++)
+		s->digest[i] = aavs_digest_table(s->table[i], algo->nslots, m);
 
 	for (i = 0; i < n; i++)
 		aavs_dest_hold(s->dest[i]);
@@ -113,6 +116,19 @@ out:
 	kvfree(m);
 	kvfree(s);
 	return ret;
+}
+
+bool aavs_hsched_digest(struct aavs_service *svc,
+			const struct aavs_hsched_algo *algo, u64 *digest)
+{
+	const struct aavs_hstate *s = aavs_hsched_state(svc);
+	u32 flags = READ_ONCE(svc->flags);
+
+	if (!s)
+		return false;
+	*digest = aavs_digest_finish(s->digest[!!(flags & IP_VS_SVC_F_SCHED3)],
+				     algo->name, flags);
+	return true;
 }
 
 int aavs_hsched_init(struct aavs_service *svc,

@@ -32,6 +32,7 @@ struct aavs_hstate {
 	struct rcu_head rcu;
 	unsigned int n;
 	void *table[2];			/* [0] ip_vs order, [1] flag 3 */
+	u64 digest[2];			/* slot part of each, sched_digest.h */
 	struct aavs_dest *dest[];
 };
 
@@ -43,7 +44,9 @@ struct aavs_hsched {
 
 /* How one algorithm builds its table; control path only. */
 struct aavs_hsched_algo {
-	size_t table_size;
+	const char *name;
+	size_t table_size;		/* a table starts with its u16 slots */
+	unsigned int nslots;
 	size_t (*ws_size)(unsigned int n);
 	int (*build)(void *table, const struct aavs_sched_member *m,
 		     unsigned int n, bool stable, void *ws);
@@ -54,6 +57,8 @@ int aavs_hsched_init(struct aavs_service *svc,
 void aavs_hsched_done(struct aavs_service *svc);
 int aavs_hsched_rebuild(struct aavs_service *svc,
 			const struct aavs_hsched_algo *algo);
+bool aavs_hsched_digest(struct aavs_service *svc,
+			const struct aavs_hsched_algo *algo, u64 *digest);
 
 /* Datapath: the current generation, or NULL; under rcu_read_lock(). */
 static inline struct aavs_hstate *
@@ -111,6 +116,36 @@ static inline bool aavs_hsched_keep(const struct aavs_sched_pkt *pkt,
 {
 	return pkt->midstream && hashed >= 0 &&
 	       aavs_dest_available(s->dest[hashed]);
+}
+
+/*
+ * With fallback, before any probing: the hashed dest if usable, or kept
+ * for a mid-stream packet; NULL sends the caller probing.
+ */
+static inline struct aavs_dest *
+aavs_hsched_hashed_or_kept(struct aavs_service *svc,
+			   const struct aavs_sched_pkt *pkt,
+			   const struct aavs_hstate *s, int hashed)
+{
+	if (hashed < 0)
+		return NULL;
+	if (aavs_hsched_usable(s->dest, hashed))
+		return s->dest[hashed];
+	if (!aavs_hsched_keep(pkt, s, hashed))
+		return NULL;
+	aavs_svc_event(svc, AAVS_EV_KEPT);
+	return s->dest[hashed];
+}
+
+/* What the fallback probe found, counted */
+static inline struct aavs_dest *
+aavs_hsched_fell_back(struct aavs_service *svc, const struct aavs_hstate *s,
+		      int idx)
+{
+	if (idx < 0)
+		return NULL;
+	aavs_svc_event(svc, AAVS_EV_FALLBACK);
+	return s->dest[idx];
 }
 
 #endif /* _AAVS_SCHED_HASH_SVC_H */

@@ -21,7 +21,9 @@ static int aavs_mh_build_any(void *table, const struct aavs_sched_member *m,
 }
 
 static const struct aavs_hsched_algo aavs_mh_algo = {
+	.name		= "mh",
 	.table_size	= sizeof(struct aavs_mh_table),
+	.nslots		= AAVS_MH_TAB_SIZE,
 	.ws_size	= aavs_mh_ws_size,
 	.build		= aavs_mh_build_any,
 };
@@ -44,8 +46,8 @@ static struct aavs_dest *aavs_mh_schedule(struct aavs_service *svc,
 	u32 flags = READ_ONCE(svc->flags);
 	const struct aavs_mh_table *t;
 	u32 fold;
+	struct aavs_dest *dest;
 	u16 port;
-	int idx;
 
 	if (!s)
 		return NULL;
@@ -56,12 +58,19 @@ static struct aavs_dest *aavs_mh_schedule(struct aavs_service *svc,
 		return aavs_hsched_pick(s, aavs_mh_get(t, fold, port,
 						       aavs_hsched_usable,
 						       s->dest));
-	idx = aavs_mh_hashed(t, fold, port);
-	if (aavs_hsched_keep(pkt, s, idx))
-		return s->dest[idx];
-	return aavs_hsched_pick(s, aavs_mh_get_fallback(t, fold, port,
-							aavs_hsched_usable,
-							s->dest));
+	dest = aavs_hsched_hashed_or_kept(svc, pkt, s,
+					  aavs_mh_hashed(t, fold, port));
+	if (dest)
+		return dest;
+	return aavs_hsched_fell_back(svc, s,
+				     aavs_mh_get_fallback(t, fold, port,
+							  aavs_hsched_usable,
+							  s->dest));
+}
+
+static bool aavs_mh_digest(struct aavs_service *svc, u64 *digest)
+{
+	return aavs_hsched_digest(svc, &aavs_mh_algo, digest);
 }
 
 const struct aavs_sched_ops aavs_sched_mh = {
@@ -72,4 +81,5 @@ const struct aavs_sched_ops aavs_sched_mh = {
 	.del_dest	= aavs_mh_dest_changed,
 	.upd_dest	= aavs_mh_dest_changed,
 	.schedule	= aavs_mh_schedule,
+	.digest		= aavs_mh_digest,
 };

@@ -18,7 +18,9 @@ static int aavs_sh_build_any(void *table, const struct aavs_sched_member *m,
 }
 
 static const struct aavs_hsched_algo aavs_sh_algo = {
+	.name		= "sh",
 	.table_size	= sizeof(struct aavs_sh_table),
+	.nslots		= AAVS_SH_TAB_SIZE,
 	.ws_size	= aavs_sh_ws_size,
 	.build		= aavs_sh_build_any,
 };
@@ -41,8 +43,8 @@ static struct aavs_dest *aavs_sh_schedule(struct aavs_service *svc,
 	u32 flags = READ_ONCE(svc->flags);
 	const struct aavs_sh_table *t;
 	u32 fold;
+	struct aavs_dest *dest;
 	u16 port;
-	int idx;
 
 	if (!s)
 		return NULL;
@@ -54,12 +56,19 @@ static struct aavs_dest *aavs_sh_schedule(struct aavs_service *svc,
 		return aavs_hsched_pick(s, aavs_sh_get(t, fold, port,
 						       aavs_hsched_usable,
 						       s->dest));
-	idx = aavs_sh_hashed(t, fold, port);
-	if (aavs_hsched_keep(pkt, s, idx))
-		return s->dest[idx];
-	return aavs_hsched_pick(s, aavs_sh_get_fallback(t, fold, port,
-							aavs_hsched_usable,
-							s->dest));
+	dest = aavs_hsched_hashed_or_kept(svc, pkt, s,
+					  aavs_sh_hashed(t, fold, port));
+	if (dest)
+		return dest;
+	return aavs_hsched_fell_back(svc, s,
+				     aavs_sh_get_fallback(t, fold, port,
+							  aavs_hsched_usable,
+							  s->dest));
+}
+
+static bool aavs_sh_digest(struct aavs_service *svc, u64 *digest)
+{
+	return aavs_hsched_digest(svc, &aavs_sh_algo, digest);
 }
 
 const struct aavs_sched_ops aavs_sched_sh = {
@@ -70,4 +79,5 @@ const struct aavs_sched_ops aavs_sched_sh = {
 	.del_dest	= aavs_sh_dest_changed,
 	.upd_dest	= aavs_sh_dest_changed,
 	.schedule	= aavs_sh_schedule,
+	.digest		= aavs_sh_digest,
 };

@@ -87,8 +87,23 @@ static void aavs_service_free_rcu(struct rcu_head *head)
 {
 	struct aavs_service *svc = container_of(head, struct aavs_service, rcu);
 
+	free_percpu(svc->events);
 	aavs_stats_free(&svc->stats);
 	kfree(svc);
+}
+
+void aavs_service_events(const struct aavs_service *svc,
+			 struct aavs_svc_events *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct aavs_svc_events *e = per_cpu_ptr(svc->events, cpu);
+
+		for (i = 0; i < AAVS_EV_COUNT; i++)
+			sum->n[i] += READ_ONCE(e->n[i]);
+	}
 }
 
 void aavs_service_put(struct aavs_service *svc)
@@ -165,6 +180,11 @@ int aavs_service_add(struct aavs_net *an, const struct aavs_service_conf *c)
 	ret = aavs_stats_alloc(&svc->stats);
 	if (ret)
 		goto err_stats;
+	svc->events = alloc_percpu(struct aavs_svc_events);
+	if (!svc->events) {
+		ret = -ENOMEM;
+		goto err_events;
+	}
 
 	svc->an = an;
 	svc->af = c->af;
@@ -200,6 +220,8 @@ int aavs_service_add(struct aavs_net *an, const struct aavs_service_conf *c)
 	return 0;
 
 err_sched:
+	free_percpu(svc->events);
+err_events:
 	aavs_stats_free(&svc->stats);
 err_stats:
 	kfree(svc);

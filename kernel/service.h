@@ -5,6 +5,7 @@
 #include <linux/ip_vs.h>
 #include <linux/list.h>
 #include <linux/netfilter.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
@@ -13,6 +14,25 @@
 
 struct aavs_net;
 struct aavs_sched_ops;
+
+/*
+ * The events that make aavs differ from ip_vs, counted per service for
+ * /proc/net/aavs_services; monotonic (ipvsadm -Z leaves them).
+ */
+enum aavs_svc_event {
+	AAVS_EV_SLOPPY,		/* a conn made from a mid-stream packet */
+	AAVS_EV_CONFIRMED,	/* ... whose flow came back: off probation */
+	AAVS_EV_EXPIRED,	/* ... that ended still on probation */
+	AAVS_EV_FALLBACK,	/* hashed server unusable, another one taken */
+	AAVS_EV_KEPT,		/* mid-stream, kept on its unusable server */
+	AAVS_EV_NODEST,		/* a new flow found no server */
+	AAVS_EV_CONN_MAX,	/* a new flow dropped by conn_max */
+	AAVS_EV_COUNT
+};
+
+struct aavs_svc_events {
+	unsigned long n[AAVS_EV_COUNT];
+};
 
 /* What NEW_SERVICE/SET_SERVICE carry, already parsed. */
 struct aavs_service_conf {
@@ -54,6 +74,7 @@ struct aavs_service {
 	spinlock_t sched_lock;
 
 	struct aavs_stats stats;
+	struct aavs_svc_events __percpu *events;
 	refcount_t refcnt;		/* the table's reference + one per dest */
 	struct rcu_head rcu;
 };
@@ -75,6 +96,16 @@ void aavs_service_del(struct aavs_service *svc);
 void aavs_service_flush(struct aavs_net *an);
 void aavs_service_zero(struct aavs_service *svc);
 void aavs_service_zero_all(struct aavs_net *an);
+
+/* Any context; the sum over CPUs is read by aavs_service_events(). */
+static inline void aavs_svc_event(struct aavs_service *svc,
+				  enum aavs_svc_event ev)
+{
+	this_cpu_inc(svc->events->n[ev]);
+}
+
+void aavs_service_events(const struct aavs_service *svc,
+			 struct aavs_svc_events *sum);
 
 void aavs_service_get(struct aavs_service *svc);
 void aavs_service_put(struct aavs_service *svc);
