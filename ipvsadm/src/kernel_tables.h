@@ -13,12 +13,12 @@ extern "C" {
 #endif
 
 /* One real server, as aavs_hsched_member() describes a dest to the tables. */
-struct aavs_table_server {
-  uint8_t addr[16];    /* network order, IPv4 in the first 4 bytes, rest zero */
-  uint16_t port;       /* host order */
-  uint8_t v6;          /* the server's address is IPv6 */
-  int32_t weight;      /* current weight */
-  int32_t last_weight; /* last non-zero weight */
+struct aavs_table_server {  // NOLINT(readability-identifier-naming): a C type
+  uint8_t addr[16];         /* network order, IPv4 in the first 4 bytes, rest zero */
+  uint16_t port;            /* host order */
+  uint8_t v6;               /* the server's address is IPv6 */
+  int32_t weight;           /* current weight */
+  int32_t last_weight;      /* last non-zero weight */
 };
 
 enum aavs_table_kind {
