@@ -10,14 +10,23 @@
 #include "sched_sh_table.h"
 #include "kernel_tables.h"
 
+/* As aavs_hsched_member(): the fold reads all 16 bytes the kernel holds,
+ * the identity only the address of the server's own family.
+ */
 static void to_member(int svc_v6, const struct aavs_table_server *s,
 		      struct aavs_sched_member *m)
 {
+	__be32 raw[4];
+
+	memcpy(raw, s->addr, sizeof(raw));
 	memset(m, 0, sizeof(*m));
-	memcpy(m->addr, s->addr, sizeof(m->addr));
-	m->fold = aavs_sched_fold(svc_v6, m->addr);
-	m->port = s->port;
 	m->v6 = s->v6 != 0;
+	if (m->v6)
+		memcpy(m->addr, raw, sizeof(m->addr));
+	else
+		m->addr[0] = raw[0];
+	m->fold = aavs_sched_fold(svc_v6, raw);
+	m->port = s->port;
 	m->weight = s->weight;
 	m->last_weight = s->last_weight;
 }

@@ -14,7 +14,7 @@ extern "C" {
 
 /* One real server, as aavs_hsched_member() describes a dest to the tables. */
 struct aavs_table_server {  // NOLINT(readability-identifier-naming): a C type
-  uint8_t addr[16];         /* network order, IPv4 in the first 4 bytes, rest zero */
+  uint8_t addr[16];         /* network order, IPv4 in the first 4 bytes (all 16 as dumped) */
   uint16_t port;            /* host order */
   uint8_t v6;               /* the server's address is IPv6 */
   int32_t weight;           /* current weight */
