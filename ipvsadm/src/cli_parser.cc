@@ -50,6 +50,8 @@ enum Tag : int {
   kTagTunNoCsum,
   kTagTunCsum,
   kTagTunRemCsum,
+  kTagDigest,
+  kTagPrometheus,
 };
 
 // Thrown by the option handlers; turned into an Exit by parse_command_line.
@@ -166,6 +168,9 @@ ParseResult Parser::run() {
       {"tun-nocsum", '\0', POPT_ARG_NONE, nullptr, kTagTunNoCsum, nullptr, nullptr},
       {"tun-csum", '\0', POPT_ARG_NONE, nullptr, kTagTunCsum, nullptr, nullptr},
       {"tun-remcsum", '\0', POPT_ARG_NONE, nullptr, kTagTunRemCsum, nullptr, nullptr},
+      // aavs's own commands (not in 1.31).
+      {"digest", '\0', POPT_ARG_NONE, nullptr, kTagDigest, nullptr, nullptr},
+      {"prometheus", '\0', POPT_ARG_NONE, nullptr, kTagPrometheus, nullptr, nullptr},
       POPT_TABLEEND};
 
   // Defaults before any option (a later -t of IPv6 resets the netmask to 128).
@@ -246,6 +251,12 @@ void Parser::set_command(int c) {
       break;
     case 'S':
       cmd_.kind = CommandKind::kSave;
+      break;
+    case kTagDigest:
+      cmd_.kind = CommandKind::kDigest;
+      break;
+    case kTagPrometheus:
+      cmd_.kind = CommandKind::kPrometheus;
       break;
     case kTagStartDaemon:
     case kTagStopDaemon: {

@@ -24,6 +24,8 @@ enum class CommandKind {
   kRestore,
   kSave,
   kZero,
+  kDigest,      // aavs: --digest
+  kPrometheus,  // aavs: --prometheus
 };
 
 // Order matters: it is the order in which 1.31 checks options (and the bit numbers).

@@ -7,6 +7,7 @@
 
 #include "src/conn_listing.h"
 #include "src/listing.h"
+#include "src/table_digest.h"
 
 namespace aavs::ipvsadm {
 
@@ -117,6 +118,35 @@ int save(const Command& cmd, ipvs::IpvsApi& api, std::ostream& out) {
   return 0;
 }
 
+// --digest, --prometheus: the services in -L's order (--nosort: the kernel's), each with its
+// destinations in the kernel's list order, which the tables are built from.
+int digest(const Command& cmd, ipvs::IpvsApi& api, DigestOutput output, std::ostream& out,
+           std::ostream& err) {
+  std::vector<ServiceDests> services;
+  if (cmd.options.has(Opt::kService)) {
+    ipvs::Service svc =
+        guarded(Operation::kGetService, kListFailed, [&] { return api.service(cmd.service); });
+    auto dests = dests_of(api, svc, false);
+    services.push_back({std::move(svc), std::move(dests)});
+  } else {
+    auto all = guarded(Operation::kGetServices, kListFailed, [&] { return api.services(); });
+    if (!cmd.options.has(Opt::kNoSort)) {
+      sort_services(all);
+    }
+    for (auto& svc : all) {
+      auto dests = dests_of(api, svc, false);
+      services.push_back({std::move(svc), std::move(dests)});
+    }
+  }
+  // Read after the dump: a table the kernel rebuilt meanwhile shows as a mismatch, not as a
+  // digest older than the dump.
+  std::optional<std::string> proc_text;
+  if (std::ifstream file(kAavsServicesPath); file) {
+    proc_text.emplace((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  }
+  return digest_report(services, proc_text, output, out, err);
+}
+
 }  // namespace
 
 int execute(const Command& cmd, ipvs::IpvsApi& api, const ipvs::Info& info, std::ostream& out,
@@ -165,6 +195,10 @@ int execute(const Command& cmd, ipvs::IpvsApi& api, const ipvs::Info& info, std:
       return list(cmd, api, info, out, err);
     case CommandKind::kSave:
       return save(cmd, api, out);
+    case CommandKind::kDigest:
+      return digest(cmd, api, DigestOutput::kDigest, out, err);
+    case CommandKind::kPrometheus:
+      return digest(cmd, api, DigestOutput::kPrometheus, out, err);
     case CommandKind::kRestore:
       break;  // handled by the caller, which owns stdin
   }

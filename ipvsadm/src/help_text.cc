@@ -4,7 +4,9 @@ namespace aavs::ipvsadm {
 
 namespace {
 
-// Usage text of ipvsadm 1.31, byte for byte; @PROG@ stands for argv[0].
+// Usage text of ipvsadm 1.31, byte for byte, plus the lines of aavs's own commands (the only
+// ones that name --digest or --prometheus, which host_diff.sh leaves out of its comparison);
+// @PROG@ stands for argv[0].
 constexpr const char* kUsage = R"USAGE(Usage:
   @PROG@ -A|E virtual-service [-s scheduler] [-p [timeout]] [-M netmask] [--pe persistence_engine] [-b sched-flags]
   @PROG@ -D virtual-service
@@ -15,6 +17,7 @@ constexpr const char* kUsage = R"USAGE(Usage:
   @PROG@ -d virtual-service -r server-address
   @PROG@ -L|l [virtual-service] [options]
   @PROG@ -Z [virtual-service]
+  @PROG@ --digest|--prometheus [virtual-service] [-n] [--nosort]
   @PROG@ --set tcp tcpfin udp
   @PROG@ --start-daemon {master|backup} [daemon-options]
   @PROG@ --stop-daemon {master|backup}
@@ -36,6 +39,8 @@ Either long or short options are allowed.
   --set tcp tcpfin udp        set connection timeout values
   --start-daemon              start connection sync daemon
   --stop-daemon               stop connection sync daemon
+  --digest                    list the sh/mh table digest of each service
+  --prometheus                the digests and aavs's counters for Prometheus
   --help            -h        display this help message
 
 virtual-service:

@@ -15,25 +15,27 @@ constexpr std::size_t kOptCount = static_cast<std::size_t>(Opt::kCount);
 // one of the '1' options, ' ' optional.
 struct Row {
   char numeric, connection, service, sched_persist_mask, real_server, fwd_weight_thr, mcast_if,
-      timeout_daemon, list_formats, syncid, ops_pe_flags, mcast_opts, tun_info, tun_opts;
+      timeout_daemon, list_formats, nosort, syncid, ops_pe_flags, mcast_opts, tun_info, tun_opts;
 };
 
 constexpr Row kRows[] = {
-    // n    c    svc  spm  r    fwd  mif  t/d  fmt  sid  ops  mc   ti   tun
-    {'x', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},  // add-service
-    {'x', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},  // edit-service
-    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // delete-service
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // flush
-    {' ', '1', '1', 'x', 'x', 'x', 'x', '1', ' ', ' ', 'x', 'x', ' ', 'x'},  // list
-    {'x', 'x', '+', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},  // add-server
-    {'x', 'x', '+', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},  // edit-server
-    {'x', 'x', '+', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // delete-server
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // set
-    {'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', ' ', 'x', ' ', 'x', 'x'},  // start-daemon
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x'},  // stop-daemon
-    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // restore
-    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // save
-    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // zero
+    // n    c    svc  spm  r    fwd  mif  t/d  fmt  ns   sid  ops  mc   ti   tun
+    {'x', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},  // add-service
+    {'x', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x'},  // edit-service
+    {'x', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // delete-service
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // flush
+    {' ', '1', '1', 'x', 'x', 'x', 'x', '1', ' ', ' ', ' ', 'x', 'x', ' ', 'x'},  // list
+    {'x', 'x', '+', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},  // add-server
+    {'x', 'x', '+', 'x', '+', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' '},  // edit-server
+    {'x', 'x', '+', 'x', '+', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // delete-server
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // set
+    {'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', ' ', 'x', ' ', 'x', 'x'},  // start-daemon
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x'},  // stop-daemon
+    {'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // restore
+    {' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // save
+    {'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x'},  // zero
+    {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x'},  // digest
+    {' ', 'x', ' ', 'x', 'x', 'x', 'x', 'x', 'x', ' ', 'x', 'x', 'x', 'x', 'x'},  // prometheus
 };
 
 char rule(CommandKind kind, Opt opt) {
@@ -65,9 +67,10 @@ char rule(CommandKind kind, Opt opt) {
     case Opt::kRate:
     case Opt::kThresholds:
     case Opt::kPersistentConn:
-    case Opt::kNoSort:
     case Opt::kExact:
       return r.list_formats;
+    case Opt::kNoSort:
+      return r.nosort;
     case Opt::kSyncId:
       return r.syncid;
     case Opt::kOps:
@@ -94,9 +97,10 @@ char rule(CommandKind kind, Opt opt) {
 }
 
 constexpr const char* kCommandNames[] = {
-    "add-service", "edit-service", "delete-service", "flush", "list",
-    "add-server",  "edit-server",  "delete-server",  "set",   "start-daemon",
-    "stop-daemon", "restore",      "save",           "zero",
+    "add-service", "edit-service", "delete-service", "flush",
+    "list",        "add-server",   "edit-server",    "delete-server",
+    "set",         "start-daemon", "stop-daemon",    "restore",
+    "save",        "zero",         "digest",         "prometheus",
 };
 
 constexpr const char* kOptionNames[] = {
