@@ -20,6 +20,7 @@
 #      rs3 (kept).
 #   4. rs3 back; 20 spoofed mid-stream ACKs: 20 pickups that expire.
 #   5. conn_max=0: 10 SYNs dropped (conn_max).
+#   6. aavs-ipvsadm --prometheus shows the same numbers.
 # After each step, the counters that should move moved by exactly that
 # much, and every other counter of every service stayed where it was.
 # lab-kernels 6.1
@@ -156,4 +157,14 @@ on client flood --dst $VIP1 --src 198.51.100.220 --hosts 10 --sports 50000-50000
 	--ports 80 --flags syn --count 10 >/dev/null
 wait_for counter_is dir2 "TCP $VIP1:80" conn_max 10
 moved dir2 "$c5" "TCP $VIP1:80|conn_max=10"
+
+log "6. the same counters, for Prometheus"
+prom=$(on dir2 aavs-ipvsadm --prometheus)
+for line in "aavs_service_conn_max_drops_total{service=\"TCP $VIP1:80\"} 10" \
+	"aavs_service_fallbacks_total{service=\"UDP $VIP2:53\"} $on_rs3" \
+	"aavs_service_midstream_kept_total{service=\"TCP $VIP1:80\"} $kept"; do
+	grep -qxF "$line" <<<"$prom" || fail "--prometheus lacks: $line"
+done
+grep -qx "aavs_service_table_info{service=\"TCP $VIP1:80\",scheduler=\"sh\",flags=\"sh-fallback,sh-port,sh-stable\",digest=\"[0-9a-f]\{16\}\",source=\"kernel\"} 1" <<<"$prom" ||
+	fail "--prometheus: no table_info line for TCP $VIP1:80"
 log "ok"
