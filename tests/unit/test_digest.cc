@@ -56,7 +56,8 @@ TEST(Digest, OnlySchedulerFlags) {
 // digests say so.
 TEST(Digest, OrderShowsInPlainNotInStable) {
   auto up = servers(5);
-  for (int i = 0; i < 5; i++) up[i].weight = up[i].last_weight = i + 1;
+  for (int i = 0; i < 5; i++)
+    up[i].weight = up[i].last_weight = i + 1;
   auto down = std::vector<aavs_sched_member>(up.rbegin(), up.rend());
   EXPECT_NE(sh_digest(up, kFlagPort), sh_digest(down, kFlagPort));
   EXPECT_EQ(sh_stable_digest(up, kFlagPort), sh_stable_digest(down, kFlagPort));
