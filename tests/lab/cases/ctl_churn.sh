@@ -132,7 +132,9 @@ churn() {
 		   on director ipvsadm -C
 		   services | on director ipvsadm -R ;;
 		7) on director ipvsadm -Ln >/dev/null
-		   head -c 65536 /proc/net/ip_vs_conn >/dev/null ;;
+		   head -c 65536 /proc/net/ip_vs_conn >/dev/null
+		   # digests read while tables are rebuilt and services go
+		   on director cat /proc/net/aavs_services >/dev/null ;;
 		esac
 	done
 }
