@@ -103,32 +103,11 @@ if [ -x tests/ipvsadm/fuzz.sh ]; then
 fi
 
 # The lab: results are appended to $LAB_RESULTS by tests/lab/run itself.
-# The cluster cases run for minutes under emulation: a generous bound.
-# 2-vCPU guests run single-threaded TCG, one host core each, so the
-# Debian kernels' labs run side by side (the later ones' output is shown
-# when they end); the debug kernel's 4-vCPU guests want every core and
-# run after them.
-lab() {
-	# shellcheck disable=SC2086
-	tests/lab/run -k "$1" -t 900 ${LAB_CASES:-} || true
-}
-side=()
-first=
 for k in $kernels; do
-	[ "$k" = debug ] && continue
-	if [ -z "$first" ]; then
-		first=$k
-		continue
-	fi
-	lab "$k" >"$build/check/lab-$k.out" 2>&1 &
-	side+=("$k:$!")
+	# shellcheck disable=SC2086
+	# The cluster cases run for minutes under emulation: a generous bound.
+	tests/lab/run -k "$k" -t 900 ${LAB_CASES:-} || true
 done
-[ -z "$first" ] || lab "$first"
-for s in "${side[@]}"; do
-	wait "${s#*:}"
-	cat "$build/check/lab-${s%%:*}.out"
-done
-case " $kernels " in *" debug "*) lab debug ;; esac
 
 ./scripts/style.sh || true
 
