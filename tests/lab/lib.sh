@@ -122,6 +122,17 @@ serve() {
 	wait_for listening "$1" "$2" "$3"
 }
 
+# A background control loop runs `while looping; do ...; done`; stop_loop
+# PID ends it after its current step and waits.  Killing it instead would
+# leave that step's ipvsadm running on (a restore, say) beside whatever the
+# case does next, which then finds "Service already exists".
+looping() { [ ! -e /tmp/lab.loop-stop ]; }
+stop_loop() {
+	touch /tmp/lab.loop-stop
+	wait "$1" 2>/dev/null || true
+	rm -f /tmp/lab.loop-stop
+}
+
 # report TEXT: a line for the host (bench and demo tables), sent on the
 # verdict channel; tests/lab/run appends it to $LAB_REPORTS.
 report() { echo "report $LAB_CASE $*" >/dev/ttyS1; }

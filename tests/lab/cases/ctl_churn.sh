@@ -106,12 +106,12 @@ rs4() {
 }
 
 # churn: one control-plane step per round, in batches ipvsadm -R applies,
-# until killed; counts rounds in /tmp/churn.rounds.
+# until stop_loop; counts rounds in /tmp/churn.rounds.
 churn() {
 	local n=0 fam proto port step
 	set +e
 	exec >/dev/null 2>&1
-	while :; do
+	while looping; do
 		n=$((n + 1))
 		echo $n >/tmp/churn.rounds
 		fam=$((4 + 2 * (RANDOM % 2)))
@@ -162,8 +162,7 @@ flood udp6 --dst $VIP6 --src 2001:db8:c::1 --hosts 250 --proto udp --rate 500 & 
 for p in "${pids[@]}"; do
 	wait "$p" || fail "a flood generator failed: $(cat /tmp/flood.* | xargs)"
 done
-kill $cpid
-wait $cpid 2>/dev/null || true
+stop_loop $cpid
 for f in syn4 ack4 udp4 udp6; do log "$f: $(cat /tmp/flood.$f)"; done
 log "control-plane rounds: $(cat /tmp/churn.rounds); conns now: $(on director ipvsadm -Lnc | tail -n +3 | wc -l)"
 report "churn: $(cat /tmp/churn.rounds) control rounds in ${SECS}s, $(cat /tmp/flood.* | awk '{n += $2} END {print n}') flood packets"

@@ -104,12 +104,12 @@ services() {
 }
 
 # churn METHOD: edit, delete and re-add dests and services, flip weights,
-# read the conn table and change timeouts and knobs, until killed.
+# read the conn table and change timeouts and knobs, until stop_loop.
 churn() {
 	local m=$1 vip rip proto port i n=0
 	set +e
 	exec >/dev/null 2>&1
-	while :; do
+	while looping; do
 		n=$((n + 1))
 		i=$((1 + RANDOM % 3))
 		if [ $((RANDOM % 2)) = 0 ]; then vip=$VIP4 rip=192.0.2.1$i
@@ -158,8 +158,7 @@ fuzz() {
 		--ports $PORTS --seed "$seed" --count "$COUNT" --rate $RATE "${ex[@]}" >/tmp/fuzz.client ||
 		fail "pktfuzz (client) failed"
 	wait $spid || fail "pktfuzz (server) failed"
-	kill "$cpid"
-	wait "$cpid" 2>/dev/null || true
+	stop_loop "$cpid"
 	log "client: $(tail -1 /tmp/fuzz.client); server: $(tail -1 /tmp/fuzz.server); $((SECONDS - t0)) s"
 	grep -v SUMMARY /tmp/fuzz.client | xargs echo "    classes:"
 	on director ip -s link show eth0 | awk '/RX:/ {getline; print "    director eth0 rx packets " $2 ", dropped " $4}'
