@@ -82,6 +82,13 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 done
 install -D -m 0644 "${AAVS_KO:-$build/kmod/$kver/aavs.ko}" "$root/lib/modules/$kver/extra/aavs.ko"
 depmod -b "$root" "$kver"
+# ip_vs with the kernel series of patches/linux (patches/build-ipvs.sh), when
+# built for this kernel, for the patches_* cases: outside the module tree,
+# so that modprobe still finds the stock ip_vs; the cases insmod these.
+if [ -f "$build/patched-ipvs/KVER" ] && [ "$(cat "$build/patched-ipvs/KVER")" = "$kver" ]; then
+	mkdir -p "$root/lab/patched-ipvs"
+	cp "$build"/patched-ipvs/*.ko "$build/patched-ipvs/KVER" "$root/lab/patched-ipvs/"
+fi
 
 # Our programs: the C++ ipvsadm (beside, not over, the stock one) and the
 # lab's traffic tools.
