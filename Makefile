@@ -134,6 +134,11 @@ deb:
 	lintian --fail-on error,warning --info $(BUILD)/deb/aavs_$(VERSION)_*.changes
 	@ls -1 $(BUILD)/deb/*.deb
 
+# The kernel series in patches/linux/: applies to 6.12 and 6.1, checkpatch
+# --strict clean, and ip_vs built with it for the lab (build/patched-ipvs).
+patches-check:
+	./patches/check.sh
+
 check: deps
 	./tests/check.sh
 
@@ -149,4 +154,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check demo soak clean
+.PHONY: all deps module kmod kmods ipvsadm tools unit lab bench style deb install install-module install-tools install-dkms uninstall uninstall-dkms check patches-check demo soak clean

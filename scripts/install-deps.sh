@@ -10,8 +10,9 @@ packages=(
 	linux-headers-amd64 linux-image-amd64
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	build-essential bc flex bison libelf-dev kmod
-	# kernel style: checkpatch comes from the source tarball
-	linux-source-6.1 xz-utils
+	# kernel style: checkpatch comes from the source tarball; the kernel
+	# series of patches/linux is checked against 6.12's and 6.1's source
+	linux-source-6.1 linux-source-6.12 xz-utils
 	# the C++ tool and the test programs
 	cmake g++ pkg-config libnl-3-dev libnl-genl-3-dev libpopt-dev
 	googletest libgtest-dev libgmock-dev clang clang-format clang-tidy

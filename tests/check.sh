@@ -102,6 +102,12 @@ if [ -x tests/ipvsadm/fuzz.sh ]; then
 	step ipvsadm/fuzz tests/ipvsadm/fuzz.sh --bounded
 fi
 
+# The kernel series of patches/linux (applies, checkpatch, ip_vs built for
+# 6.1), before the lab: its patches_pause case loads that ip_vs.
+if [ -d patches/linux ]; then
+	step patches/series make -s patches-check
+fi
+
 # The lab: results are appended to $LAB_RESULTS by tests/lab/run itself.
 for k in $kernels; do
 	# shellcheck disable=SC2086
