@@ -16,6 +16,8 @@ build=$top/build
 mkdir -p "$build"
 export LAB_RESULTS=$build/check-results.txt
 : >"$LAB_RESULTS"
+export LAB_TIMES=$build/lab-times.txt
+: >"$LAB_TIMES"
 kernels=${LAB_KERNELS:-all}
 [ "$kernels" = all ] && kernels="6.1 6.12 debug"
 
@@ -116,6 +118,14 @@ for k in $kernels; do
 done
 
 ./scripts/style.sh || true
+
+# Where the lab's time goes (docs/dev/working.md keeps the budget).
+if [ -s "$LAB_TIMES" ]; then
+	echo
+	awk '{t[$1] += $3} END {for (k in t) printf "lab time %s: %d min\n", k, t[k] / 60}' "$LAB_TIMES" | sort
+	echo "slowest lab cases (seconds):"
+	sort -k3,3nr "$LAB_TIMES" | head -10 | awk '{printf "    %5d  %s/%s\n", $3, $1, $2}'
+fi
 
 passed=$(grep -c '^PASS' "$LAB_RESULTS")
 failed=$(grep -c '^FAIL' "$LAB_RESULTS")
