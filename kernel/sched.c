@@ -18,6 +18,11 @@ static const struct aavs_sched_ops *const aavs_scheds[] = {
 	&aavs_sched_wlc,
 	&aavs_sched_sh,
 	&aavs_sched_mh,
+	&aavs_sched_dh,
+	&aavs_sched_sed,
+	&aavs_sched_nq,
+	&aavs_sched_fo,
+	&aavs_sched_ovf,
 };
 
 const struct aavs_sched_ops *aavs_sched_find(const char *name)

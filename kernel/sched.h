@@ -54,6 +54,11 @@ extern const struct aavs_sched_ops aavs_sched_lc;
 extern const struct aavs_sched_ops aavs_sched_wlc;
 extern const struct aavs_sched_ops aavs_sched_sh;
 extern const struct aavs_sched_ops aavs_sched_mh;
+extern const struct aavs_sched_ops aavs_sched_dh;
+extern const struct aavs_sched_ops aavs_sched_sed;
+extern const struct aavs_sched_ops aavs_sched_nq;
+extern const struct aavs_sched_ops aavs_sched_fo;
+extern const struct aavs_sched_ops aavs_sched_ovf;
 
 const struct aavs_sched_ops *aavs_sched_find(const char *name);
 int aavs_sched_bind(struct aavs_service *svc,

@@ -31,6 +31,12 @@ cp "$conf" /etc/modprobe.d/aavs.conf
 log "modprobe ip_vs, as ipvsadm and keepalived run it"
 /sbin/modprobe -- ip_vs
 expect_aavs "modprobe ip_vs"
+# The schedulers aavs has built in, including those added after sh and mh.
+for m in ip_vs_rr ip_vs_sh ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf; do
+	/sbin/modprobe "$m" || fail "modprobe $m beside aavs failed"
+	! loaded "$m" || fail "$m loaded beside aavs"
+done
+expect_aavs "scheduler modules"
 unload_ipvs
 
 log "the stock ipvsadm with nothing loaded"
