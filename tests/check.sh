@@ -43,27 +43,24 @@ step() {
 
 kver_of() { ls -1 /lib/modules | grep -E "^$1\.[0-9]" | sort -V | tail -1; }
 
-# The module, warning-free with W=1, against each kernel's headers.
+# The module, warning-free with W=1, against each kernel's headers (the
+# debug kernel's build tree, built first if it is not cached).
 kmod_clean() {
 	local out
 	out=$(make -s kmod KVER="$1" ${2:+KDIR="$2"} KMOD_OUT="$build/check/kmod-$1" 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
 	! echo "$out" | grep -E 'warning:|error:'
 }
+debug_kernel() { tests/lab/debug-kernel/build.sh; }
 for k in $kernels; do
-	[ "$k" = debug ] || step "build/aavs.ko/$k" kmod_clean "$(kver_of "$k")"
+	if [ "$k" = debug ]; then
+		step build/debug-kernel debug_kernel || continue
+		dbg=$(tests/lab/debug-kernel/build.sh 2>/dev/null)
+		step "build/aavs.ko/debug" kmod_clean "$(cat "$dbg/release")" "$dbg/build"
+	else
+		step "build/aavs.ko/$k" kmod_clean "$(kver_of "$k")"
+	fi
 done
-
-# The debug kernel (a quarter of an hour on CI's two cores when it is not
-# cached) builds at the lowest priority while the Debian kernels' labs run:
-# their guests run single-threaded TCG, one core each, so it takes the
-# other core and the labs barely notice.  Its lab runs after theirs.
-debug_build=
-case " $kernels " in *" debug "*)
-	mkdir -p "$build/check"
-	nice -n 19 tests/lab/debug-kernel/build.sh >"$build/check/build_debug-kernel.log" 2>&1 &
-	debug_build=$! ;;
-esac
 
 # ctest_each DIR PREFIX: one result line per test ctest knows in DIR.
 ctest_each() {
@@ -114,22 +111,11 @@ if [ -d patches/linux ]; then
 fi
 
 # The lab: results are appended to $LAB_RESULTS by tests/lab/run itself.
-# The cluster cases run for minutes under emulation: a generous bound.
-lab() {
-	# shellcheck disable=SC2086
-	tests/lab/run -k "$1" -t 900 ${LAB_CASES:-} || true
-}
 for k in $kernels; do
-	[ "$k" = debug ] || lab "$k"
+	# shellcheck disable=SC2086
+	# The cluster cases run for minutes under emulation: a generous bound.
+	tests/lab/run -k "$k" -t 900 ${LAB_CASES:-} || true
 done
-debug_kernel() {
-	wait "$debug_build" && cat "$build/check/build_debug-kernel.log"
-}
-if [ -n "$debug_build" ] && step build/debug-kernel debug_kernel; then
-	dbg=$(tests/lab/debug-kernel/build.sh 2>/dev/null)
-	step "build/aavs.ko/debug" kmod_clean "$(cat "$dbg/release")" "$dbg/build" &&
-		lab debug
-fi
 
 ./scripts/style.sh || true
 
