@@ -112,9 +112,14 @@ fi
 
 # The lab: results are appended to $LAB_RESULTS by tests/lab/run itself.
 for k in $kernels; do
+	before=$(grep -c " lab/$k/" "$LAB_RESULTS")
 	# shellcheck disable=SC2086
 	# The cluster cases run for minutes under emulation: a generous bound.
 	tests/lab/run -k "$k" -t 900 ${LAB_CASES:-} || true
+	# A lab that could not even start (its image, its module) is a failure,
+	# not an absence.
+	[ "$(grep -c " lab/$k/" "$LAB_RESULTS")" != "$before" ] ||
+		result FAIL "lab/$k" "no case ran"
 done
 
 ./scripts/style.sh || true

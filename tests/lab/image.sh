@@ -68,8 +68,10 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 # them built in).
 modroot=${MODROOT:-}
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
-      ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf
       sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
+# The other stock schedulers are for sched_more's reference; the debug
+# kernel, whose cases never compare with them, does not build them.
+[ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf"
 # -C /dev/null: the files, whatever this machine's modprobe.d says (with
 # aavs's own rules installed here, ip_vs would resolve to an install command).
 mkdir -p "$root/lib/modules/$kver"
