@@ -1,4 +1,7 @@
 #!/bin/bash
+# lab-kernels 6.12
+# (The table code is the same C on every kernel; six minutes of the 6.1
+# lab went to it, and the 6.1 lab is the longer one.)
 # sh and mh map clients exactly as stock ip_vs does.
 #
 #   client ──┬── director (stock ip_vs, then aavs; same ipvsadm commands)
