@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # Our ipvsadm (aavs-ipvsadm) and Debian's ipvsadm 1.31 print the same thing.
 #
 #   topology: two fresh network namespaces per backend (IPVS state is per

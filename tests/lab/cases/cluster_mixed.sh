@@ -1,5 +1,6 @@
 #!/bin/bash
 # lab-peer: d3 runs in a second guest
+# lab-kernels 6.1
 # A mixed cluster: two aavs directors and one stock ip_vs director behind
 # the same ECMP route, e.g. halfway through a rolling upgrade.  With the same
 # services and flags, stock sh and aavs sh pick the same real server for a

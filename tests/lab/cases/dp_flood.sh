@@ -2,9 +2,9 @@
 # lab-kernels 6.1
 # Spoofed mid-stream floods leave the connection table bounded: a sloppy
 # DR director takes 100 000 bare ACKs, each from a spoofed source of its
-# own, while 50 real long-lived TCP connections run through it.  Then the
-# same against stock ip_vs, for reference, and aavs again with a small
-# conn_max.
+# own, while 50 real long-lived TCP connections run through it.  Then aavs
+# again with a small conn_max, and (FLOOD_STOCK=1, bench/flood's) the same
+# flood against stock ip_vs for reference.
 #
 #   client ─── router ─── lan ─┬─ director 192.0.2.10 (VIP on lo, DR)
 #   198.51.100.2  (blackholes  ├─ rs1 192.0.2.11 ┐ VIP on lo,
@@ -151,7 +151,10 @@ spoof aavs
 cap
 unload_ipvs
 
-load_stock_ipvs
-spoof stock
-log "stock ip_vs keeps $LEFT of $FLOOD spoofed entries (reported, not judged)"
+# The reference judges nothing: the benchmark's, not make check's.
+if [ "${FLOOD_STOCK:-0}" = 1 ]; then
+	load_stock_ipvs
+	spoof stock
+	log "stock ip_vs keeps $LEFT of $FLOOD spoofed entries (reported, not judged)"
+fi
 log "ok"

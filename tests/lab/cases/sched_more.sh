@@ -1,5 +1,5 @@
 #!/bin/bash
-# lab-kernels 6.1
+# lab-kernels 6.12
 # dh, sed, nq, fo and ovf pick the same real server as stock ip_vs does.
 #
 #   client ──┬── director (stock ip_vs, then aavs; same ipvsadm commands)
