@@ -3,7 +3,9 @@
 # applies to Debian's linux-source-6.12 and linux-source-6.1, every patch
 # is checkpatch --strict clean (6.12's checkpatch), and ip_vs builds with
 # it for 6.1, W=1 warning-free (patches/build-ipvs.sh, whose modules the
-# lab's patches_pause case loads).
+# lab's patches_pause case loads); the ipvsadm series in patches/ipvsadm/
+# applies to ipvsadm 1.31 and builds (patches/build-ipvsadm.sh, for the
+# lab's patches_ipvsadm case).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,3 +46,6 @@ echo "patches: checkpatch --strict clean ($(echo "$series" | wc -l) patches)"
 # 6.1: build-ipvs.sh applies the series to it and builds the modules.
 "$top/patches/build-ipvs.sh"
 echo "patches: ip_vs for 6.1 built into build/patched-ipvs"
+
+# The ipvsadm series applies to ipvsadm 1.31 and builds warning-free.
+"$top/patches/build-ipvsadm.sh"

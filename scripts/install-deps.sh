@@ -13,6 +13,9 @@ packages=(
 	# kernel style: checkpatch comes from the source tarball; the kernel
 	# series of patches/linux is checked against 6.12's and 6.1's source
 	linux-source-6.1 linux-source-6.12 xz-utils
+	# the ipvsadm series of patches/ipvsadm: ipvsadm 1.31's source from
+	# Debian's archive
+	curl ca-certificates
 	# the C++ tool and the test programs
 	cmake g++ pkg-config libnl-3-dev libnl-genl-3-dev libpopt-dev
 	googletest libgtest-dev libgmock-dev clang clang-format clang-tidy

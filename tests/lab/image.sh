@@ -98,6 +98,12 @@ fi
 if [ -x "$build/ipvsadm/ipvsadm" ]; then
 	copy_bin "$build/ipvsadm/ipvsadm" /usr/local/sbin/aavs-ipvsadm
 fi
+# ipvsadm 1.31 with the series of patches/ipvsadm (patches/build-ipvsadm.sh),
+# and the same ipvsadm without it, for patches_ipvsadm.
+if [ -x "$build/patched-ipvsadm/ipvsadm" ]; then
+	copy_bin "$build/patched-ipvsadm/ipvsadm" /lab/patched-ipvsadm/ipvsadm
+	copy_bin "$build/patched-ipvsadm/ipvsadm-1.31" /lab/patched-ipvsadm/ipvsadm-1.31
+fi
 for tool in "$build"/tools/*; do
 	[ -f "$tool" ] && [ -x "$tool" ] && copy_bin "$tool" "/usr/local/bin/$(basename "$tool")"
 done

@@ -146,6 +146,23 @@ expect_eq() {
 # Stock ip_vs and aavs never share a kernel: these switch between them.
 load_stock_ipvs() { modprobe ip_vs; }
 load_aavs() { modprobe aavs; }
+# ip_vs built with the kernel series of patches/linux (image.sh puts it in
+# /lab/patched-ipvs for the kernel it was built for): its dependencies
+# from the stock tree, then ip_vs, sh and mh from the series.
+PATCHED_IPVS=$LAB/patched-ipvs
+need_patched_ipvs() {
+	[ -f "$PATCHED_IPVS/ip_vs.ko" ] ||
+		skip "no patched ip_vs in the image (run patches/build-ipvs.sh before the lab)"
+	[ "$(cat "$PATCHED_IPVS/KVER")" = "$(uname -r)" ] ||
+		skip "patched ip_vs is built for $(cat "$PATCHED_IPVS/KVER"), this is $(uname -r)"
+}
+load_patched_ipvs() {
+	local m
+	modprobe ip_vs && rmmod ip_vs
+	for m in ip_vs ip_vs_sh ip_vs_mh; do
+		insmod "$PATCHED_IPVS/$m.ko" || fail "insmod $m.ko"
+	done
+}
 unload_ipvs() {
 	local m deadline=$((SECONDS + 30))
 	# A namespace deleted just before is cleaned up asynchronously, and

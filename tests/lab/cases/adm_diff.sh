@@ -10,7 +10,12 @@
 #             (with two long host names in /etc/hosts for the named listings)
 #   expect:   every command's stdout, stderr and exit status identical on
 #             each backend; then the documented difference: -b flag-3 on sh
-#             and mh reads back as sh-stable/mh-stable with ours.
+#             and mh reads back as sh-stable/mh-stable with ours, and ours's
+#             -S | -R keeps it, where stock's save loses it.
+#
+# patches_ipvsadm runs this with ADM_OURS and ADM_STOCK (the two tools
+# compared, by default aavs-ipvsadm and Debian's ipvsadm) and ADM_BACKENDS (stock, aavs, patched: ip_vs with patches/linux, where
+# only the flag-3 part runs, the other schedulers being stock modules).
 
 # Inside a namespace this script replays the command file itself (one
 # `ip netns exec` per run: per-command namespace switches are too slow under
@@ -18,7 +23,7 @@
 if [ "${1:-}" = --replay ]; then
 	set -uo pipefail
 	role=$2 cmds=$3
-	stock_bin=/usr/sbin/ipvsadm ours_bin=/usr/local/sbin/aavs-ipvsadm
+	stock_bin=${ADM_STOCK:-/usr/sbin/ipvsadm} ours_bin=${ADM_OURS:-/usr/local/sbin/aavs-ipvsadm}
 	# run_one BIN LINE: the line's transcript (command, stdout, stderr,
 	# status), with BIN as "ipvsadm" (argv[0] shows in usage texts).
 	run_one() {
@@ -87,7 +92,8 @@ fi
 
 cmds=$LAB/cases/adm_commands.txt
 [ -f "$cmds" ] || fail "no $cmds"
-[ -x /usr/local/sbin/aavs-ipvsadm ] || skip "aavs-ipvsadm not in the image (make ipvsadm)"
+ours=${ADM_OURS:-/usr/local/sbin/aavs-ipvsadm} stock=${ADM_STOCK:-/usr/sbin/ipvsadm}
+[ -x "$ours" ] || skip "$ours not in the image"
 
 tool() {
 	local bin=$1 ns=$2
@@ -124,17 +130,29 @@ compare() {
 
 # The one intended difference: SCHED3 on sh/mh has aavs names (docs/ipvsadm.8).
 flag3() {
-	local ns=$1 out
-	tool /usr/local/sbin/aavs-ipvsadm "$ns" -A -t 192.0.2.60:80 -s sh -b flag-3 ||
+	local ns=$1 out saved
+	tool "$ours" "$ns" -A -t 192.0.2.60:80 -s sh -b flag-3 ||
 		fail "ours refused -b flag-3"
-	tool /usr/local/sbin/aavs-ipvsadm "$ns" -A -t 192.0.2.61:80 -s mh -b mh-stable,mh-port ||
+	tool "$ours" "$ns" -A -t 192.0.2.61:80 -s mh -b mh-stable,mh-port ||
 		fail "ours refused -b mh-stable"
-	out=$(tool /usr/local/sbin/aavs-ipvsadm "$ns" -S -n)
-	expect_eq "$out" "-A -t 192.0.2.60:80 -s sh -b sh-stable
+	saved=$(tool "$ours" "$ns" -S -n)
+	expect_eq "$saved" "-A -t 192.0.2.60:80 -s sh -b sh-stable
 -A -t 192.0.2.61:80 -s mh -b mh-port,mh-stable" "ours, -S of flag-3 services"
-	out=$(tool /usr/sbin/ipvsadm "$ns" -L -n | tail -2)
+	out=$(tool "$ours" "$ns" -L -n | grep '^TCP')
+	expect_eq "$out" "TCP  192.0.2.60:80 sh (sh-stable)
+TCP  192.0.2.61:80 mh (mh-port,mh-stable)" "ours, -L of flag-3 services"
+	out=$(tool "$stock" "$ns" -L -n | tail -2)
 	expect_eq "$out" "TCP  192.0.2.60:80 sh ()
 TCP  192.0.2.61:80 mh (mh-port)" "stock, -L of flag-3 services"
+	# The round trip: ours's save restores as it was.  Stock saves sh's
+	# flag 3 as "-b " and nothing, which -R reports ("-b: missing
+	# argument") and skips, and mh's not at all: both are lost.
+	netns_new "${ns}_o" "${ns}_s"
+	echo "$saved" | tool "$ours" "${ns}_o" -R || fail "ours: -R refused its own -S"
+	expect_eq "$(tool "$ours" "${ns}_o" -S -n)" "$saved" "ours, -S after -S | -R"
+	tool "$stock" "$ns" -S -n | tool "$stock" "${ns}_s" -R 2>/dev/null || true
+	expect_eq "$(tool "$stock" "${ns}_s" -S -n)" "-A -t 192.0.2.61:80 -s mh -b mh-port" \
+		"stock, -S after -S | -R (flag 3 lost)"
 }
 
 # Namespaces die asynchronously (their services and connections with them):
@@ -153,24 +171,21 @@ printf '%s\n' "192.0.2.1 vip-with-a-long-name.example" \
 	"198.51.100.1 a-long-real-server-name.example" >>/etc/hosts
 
 status=0
-log "against stock ip_vs"
 unload_ipvs
-load_stock_ipvs
-compare stock || status=1
-netns_new adm_f_stock
-flag3 adm_f_stock
-lab_cleanup
-LAB_NETNS=()
-wait_for -t 60 ipvs_gone
-[ $status = 0 ] || fail "the tools differ on stock ip_vs"
-
-log "against aavs"
-load_aavs
-compare aavs || status=1
-netns_new adm_f_aavs
-flag3 adm_f_aavs
-lab_cleanup
-LAB_NETNS=()
-wait_for -t 60 ipvs_gone
-[ $status = 0 ] || fail "the tools differ on aavs"
+for backend in ${ADM_BACKENDS:-stock aavs}; do
+	log "$ours against $backend"
+	case $backend in
+	stock) load_stock_ipvs ;;
+	aavs) load_aavs ;;
+	patched) load_patched_ipvs ;;
+	*) fail "no backend $backend" ;;
+	esac
+	[ "$backend" = patched ] || compare "$backend" || status=1
+	netns_new "adm_f_$backend"
+	flag3 "adm_f_$backend"
+	lab_cleanup
+	LAB_NETNS=()
+	wait_for -t 60 ipvs_gone
+	[ $status = 0 ] || fail "the tools differ on $backend"
+done
 log "ok"

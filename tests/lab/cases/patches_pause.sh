@@ -28,22 +28,10 @@
 . "$LAB/lib.sh"
 . "$LAB/cases/sched_topology.inc"
 
-PATCHED=$LAB/patched-ipvs
-[ -f "$PATCHED/ip_vs.ko" ] ||
-	skip "no patched ip_vs in the image (run patches/build-ipvs.sh before the lab)"
-[ "$(cat "$PATCHED/KVER")" = "$(uname -r)" ] ||
-	skip "patched ip_vs is built for $(cat "$PATCHED/KVER"), this is $(uname -r)"
+need_patched_ipvs
 
 VIP=203.0.113.1
 
-# ip_vs from the series: its dependencies from the stock tree, then ours.
-load_patched_ipvs() {
-	local m
-	modprobe ip_vs && rmmod ip_vs
-	for m in ip_vs ip_vs_sh ip_vs_mh; do
-		insmod "$PATCHED/$m.ko" || fail "insmod $m.ko"
-	done
-}
 load_stock() { load_stock_ipvs; modprobe ip_vs_sh; modprobe ip_vs_mh; }
 clear_all() { local d; for d in "${SCHED_DIRS[@]}"; do on "$d" ipvsadm -C; done; }
 
@@ -174,7 +162,7 @@ map stock "${SVCS[@]}"
 clear_all
 unload_ipvs
 
-log "patched ip_vs ($(cat "$PATCHED/KVER"))"
+log "patched ip_vs ($(cat "$PATCHED_IPVS/KVER"))"
 load_patched_ipvs
 pause_all patched 30000
 configure_diff
