@@ -23,6 +23,7 @@ static const struct aavs_sched_ops *const aavs_scheds[] = {
 	&aavs_sched_nq,
 	&aavs_sched_fo,
 	&aavs_sched_ovf,
+	&aavs_sched_twos,
 };
 
 const struct aavs_sched_ops *aavs_sched_find(const char *name)

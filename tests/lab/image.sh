@@ -72,6 +72,10 @@ mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_
 # The other stock schedulers are for sched_more's reference; the debug
 # kernel, whose cases never compare with them, does not build them.
 [ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf"
+# twos came with 6.7 (sched_twos, on 6.12).
+if [ -z "$modroot" ] && find "/lib/modules/$kver" -name 'ip_vs_twos.ko*' | grep -q .; then
+	mods="$mods ip_vs_twos"
+fi
 # -C /dev/null: the files, whatever this machine's modprobe.d says (with
 # aavs's own rules installed here, ip_vs would resolve to an install command).
 mkdir -p "$root/lib/modules/$kver"
