@@ -127,8 +127,6 @@ serve() {
 # leave that step's ipvsadm running on (a restore, say) beside whatever the
 # case does next, which then finds "Service already exists".
 looping() { [ ! -e /tmp/lab.loop-stop ]; }
-# A case cut off by its timeout between the two may leave the file behind.
-rm -f /tmp/lab.loop-stop
 stop_loop() {
 	touch /tmp/lab.loop-stop
 	wait "$1" 2>/dev/null || true

@@ -60,9 +60,6 @@ ready() { grep -q READY "$1"; }
 # scenario TAG SPORT: sets HELD, BROKEN, ON_RS3, NEW_RS3, NEW_NONE.
 scenario() {
 	local tag=$1 sport=$2 out=/tmp/$1.held err=/tmp/$1.err go=/tmp/$1.go pid
-	# /tmp outlives the case: a go file left by another case would let
-	# flowmap ask again before the pause and the route change.
-	rm -f "$out" "$err" "$go"
 	sched_route_to dir1
 	on client flowmap hold tcp $VIP 80 198.51.100.0 64 "$sport" 4 "$go" >"$out" 2>"$err" &
 	pid=$!
