@@ -36,11 +36,19 @@ static int aavs_dh_init_service(struct aavs_service *svc)
 	return aavs_hsched_init(svc, &aavs_dh_algo);
 }
 
-/* Weights do not shape the table: only joins and leaves rebuild it. */
+/*
+ * Weights do not shape the table, but a weight edit rebuilds it too: the
+ * same table again, with a digest whose usable bits are current.
+ */
 static int aavs_dh_dest_changed(struct aavs_service *svc,
 				struct aavs_dest *dest)
 {
 	return aavs_hsched_rebuild(svc, &aavs_dh_algo);
+}
+
+static bool aavs_dh_digest(struct aavs_service *svc, u64 *digest)
+{
+	return aavs_hsched_digest(svc, &aavs_dh_algo, digest);
 }
 
 static struct aavs_dest *aavs_dh_schedule(struct aavs_service *svc,
@@ -62,5 +70,7 @@ const struct aavs_sched_ops aavs_sched_dh = {
 	.done_service	= aavs_hsched_done,
 	.add_dest	= aavs_dh_dest_changed,
 	.del_dest	= aavs_dh_dest_changed,
+	.upd_dest	= aavs_dh_dest_changed,
 	.schedule	= aavs_dh_schedule,
+	.digest		= aavs_dh_digest,
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * aavs: the table digest, a 64-bit fingerprint of how an sh or mh service
+ * aavs: the table digest, a 64-bit fingerprint of how an sh, mh or dh service
  * maps new flows, equal on two directors exactly when they map every flow
  * alike.  Defined byte by byte (docs/schedulers.md) so that anyone can
  * recompute it; the tool computes it for stock ip_vs with this same code.

@@ -39,7 +39,7 @@ Either long or short options are allowed.
   --set tcp tcpfin udp        set connection timeout values
   --start-daemon              start connection sync daemon
   --stop-daemon               stop connection sync daemon
-  --digest                    list the sh/mh table digest of each service
+  --digest                    list the sh/mh/dh table digest of each service
   --prometheus                the digests and aavs's counters for Prometheus
   --help            -h        display this help message
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sched_dh_table.h"
 #include "sched_digest.h"
 #include "sched_mh_table.h"
 #include "sched_sh_table.h"
@@ -38,6 +39,7 @@ int aavs_table_digest(enum aavs_table_kind kind, int stable, int svc_v6,
 	struct aavs_sched_member *m = NULL;
 	struct aavs_sh_table *sh = NULL;
 	struct aavs_mh_table *mh = NULL;
+	struct aavs_dh_table *dh = NULL;
 	void *ws = NULL;
 	unsigned int i;
 	int ret = -ENOMEM;
@@ -45,7 +47,8 @@ int aavs_table_digest(enum aavs_table_kind kind, int stable, int svc_v6,
 	if (n > AAVS_SCHED_MAX_MEMBERS)
 		return -EINVAL;
 	m = calloc(n ? n : 1, sizeof(*m));
-	ws = malloc(kind == AAVS_TABLE_SH ? aavs_sh_ws_size(n) : aavs_mh_ws_size(n));
+	ws = malloc(kind == AAVS_TABLE_SH ? aavs_sh_ws_size(n) :
+		    kind == AAVS_TABLE_MH ? aavs_mh_ws_size(n) : 1);
 	if (!m || !ws)
 		goto out;
 	for (i = 0; i < n; i++)
@@ -59,6 +62,14 @@ int aavs_table_digest(enum aavs_table_kind kind, int stable, int svc_v6,
 		if (!ret)
 			*digest = aavs_digest_finish(aavs_digest_table(sh->slot, AAVS_SH_TAB_SIZE, m),
 						     "sh", svc_flags);
+	} else if (kind == AAVS_TABLE_DH) {
+		dh = malloc(sizeof(*dh));
+		if (!dh)
+			goto out;
+		ret = aavs_dh_build(dh, n);
+		if (!ret)
+			*digest = aavs_digest_finish(aavs_digest_table(dh->slot, AAVS_DH_TAB_SIZE, m),
+						     "dh", svc_flags);
 	} else {
 		mh = malloc(sizeof(*mh));
 		if (!mh)
@@ -69,6 +80,7 @@ int aavs_table_digest(enum aavs_table_kind kind, int stable, int svc_v6,
 						     "mh", svc_flags);
 	}
 out:
+	free(dh);
 	free(mh);
 	free(sh);
 	free(ws);

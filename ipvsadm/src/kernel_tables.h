@@ -24,11 +24,13 @@ struct aavs_table_server {  // NOLINT(readability-identifier-naming): a C type
 enum aavs_table_kind {
   AAVS_TABLE_SH = 0,
   AAVS_TABLE_MH = 1,
+  AAVS_TABLE_DH = 2,
 };
 
-/* Builds the table of kind @kind (ip_vs's, or with @stable the flag-3 one)
+/* Builds the table of kind @kind (ip_vs's, or with @stable the flag-3 one;
+ * dh has only ip_vs's)
  * from @n servers in dest-list order for a service whose address family is
- * IPv6 when @svc_v6, and stores the digest with scheduler name "sh"/"mh" and
+ * IPv6 when @svc_v6, and stores the digest with scheduler name "sh"/"mh"/"dh" and
  * the IP_VS_SVC_F_SCHED* bits of @svc_flags.  Returns 0, or a negative errno
  * (-ENOMEM, -EINVAL for too many servers).
  */

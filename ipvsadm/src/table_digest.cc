@@ -351,7 +351,7 @@ std::string digest_flags_text(const std::string& scheduler, std::uint32_t flags)
 }
 
 bool has_table(const std::string& scheduler) {
-  return scheduler == "sh" || scheduler == "mh";
+  return scheduler == "sh" || scheduler == "mh" || scheduler == "dh";
 }
 
 std::optional<std::uint64_t> computed_digest(const ipvs::Service& svc,
@@ -361,11 +361,13 @@ std::optional<std::uint64_t> computed_digest(const ipvs::Service& svc,
     return std::nullopt;
   }
   const bool mh = svc.scheduler == "mh";
+  const bool dh = svc.scheduler == "dh";
   std::uint32_t flags = svc.flags & kSchedFlagMask;
-  if (model == TableModel::kStock) {
+  // Stock sh/mh ignore flag 3; dh ignores every flag on both.
+  if (model == TableModel::kStock && !dh) {
     flags &= ~kSched3;
   }
-  const bool stable = (flags & kSched3) != 0;
+  const bool stable = !dh && (flags & kSched3) != 0;
   const bool all_weighted =
       std::all_of(dests.begin(), dests.end(), [](const auto& d) { return d.weight > 0; });
   // Only these tables read last_weight, which equals the weight while it is above 0.
@@ -383,8 +385,8 @@ std::optional<std::uint64_t> computed_digest(const ipvs::Service& svc,
     s.last_weight = d.weight;
   }
   std::uint64_t digest = 0;
-  if (aavs_table_digest(mh ? AAVS_TABLE_MH : AAVS_TABLE_SH, stable ? 1 : 0,
-                        svc.af == AF_INET6 ? 1 : 0, servers.data(),
+  const aavs_table_kind kind = dh ? AAVS_TABLE_DH : mh ? AAVS_TABLE_MH : AAVS_TABLE_SH;
+  if (aavs_table_digest(kind, stable ? 1 : 0, svc.af == AF_INET6 ? 1 : 0, servers.data(),
                         static_cast<unsigned>(servers.size()), flags, &digest) != 0) {
     return std::nullopt;
   }

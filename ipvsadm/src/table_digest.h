@@ -1,4 +1,4 @@
-// --digest and --prometheus: the sh/mh table digest of each service (docs/schedulers.md) and,
+// --digest and --prometheus: the sh/mh/dh table digest of each service (docs/schedulers.md) and,
 // with aavs loaded, its event counters. aavs shows both in /proc/net/aavs_services; for stock
 // ip_vs the tool builds ip_vs's table from the netlink dump with the kernel's own table code
 // (kernel_tables.h) and computes the digest itself.

@@ -17,7 +17,9 @@
 #           mapped again.
 #   expect: every flow reaches the same real server on both, or none on
 #           both; each scheduler spreads its flows over more than one
-#           server (the comparison is not vacuous).
+#           server (the comparison is not vacuous); each dh service's table
+#           digest (aavs-ipvsadm --digest) is the same on both, before and
+#           after the change, and the change changed it.
 . "$LAB/lib.sh"
 . "$LAB/cases/sched_topology.inc"
 
@@ -147,13 +149,27 @@ dh_map() {
 	log "$mod dh $tag: $(awk '{print $3}' "/tmp/$mod.dh.$tag" | sort | uniq -c | xargs)"
 }
 
+# dh_digests MOD TAG: the dh services' table digests (aavs-ipvsadm
+# --digest: computed for stock, the kernel's for aavs, which the tool
+# checks against its own computation, exit 2 if they differ).
+dh_digests() {
+	local mod=$1 tag=$2 out rc=0 f=/tmp/$1.dhdigest.$2
+	out=$(on director aavs-ipvsadm --digest) || rc=$?
+	[ $rc -eq 0 ] || fail "$mod dh $tag: aavs-ipvsadm --digest exited $rc: $(echo "$out" | grep -v ' source=')"
+	echo "$out" | awk '$3 == "dh"' | sort >"$f"
+	[ "$(wc -l <"$f")" -eq $((NDH4 + NDH6)) ] || fail "$mod dh $tag: $(wc -l <"$f") digests"
+	sed -i 's/ source=.*//' "$f"
+}
+
 run() {
 	local mod=$1
 	conns "$mod"
 	dh_configure
 	dh_map "$mod" first 20000
+	dh_digests "$mod" first
 	dh_change
 	dh_map "$mod" changed 20100
+	dh_digests "$mod" changed
 	on director ipvsadm -C
 }
 
@@ -197,6 +213,15 @@ expect_eq "$split" 0 "dh VIPs whose two flows went to different servers"
 moved=$(paste -d' ' /tmp/stock.dh.first /tmp/stock.dh.changed | awk '$3 != $6' | wc -l)
 log "dh: the change moved $moved of $(wc -l </tmp/stock.dh.first) flows"
 [ "$moved" -gt 0 ] || fail "dh: deleting rs2 moved no flow"
+# dh's digests: aavs's kernel gives stock's (computed) for every service,
+# and the change changed every service's table.
+for tag in first changed; do
+	cmp -s "/tmp/stock.dhdigest.$tag" "/tmp/aavs.dhdigest.$tag" ||
+		fail "dh $tag: aavs's digests differ from stock's: $(diff /tmp/stock.dhdigest.$tag /tmp/aavs.dhdigest.$tag | head -4 | xargs)"
+done
+same=$(paste -d' ' /tmp/stock.dhdigest.first /tmp/stock.dhdigest.changed | awk '$5 == $10' | wc -l)
+expect_eq "$same" 0 "dh services whose digest the change left alone"
+log "dh digests: $(wc -l </tmp/aavs.dhdigest.first) services, stock's and aavs's equal before and after the change"
 grep -q ' -$' /tmp/stock.fo || fail "fo: the all-paused batch found a dest"
 grep -q ' -$' /tmp/stock.ovf || fail "ovf: the batch past every limit found a dest"
 [ $bad = 0 ] || fail "aavs and stock ip_vs disagree (see above)"
