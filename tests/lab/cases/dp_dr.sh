@@ -1,5 +1,6 @@
 #!/bin/bash
-# lab-debug
+# On the debug kernel this case runs in `make soak` (tests/soak.sh), not in
+# `make check`, whose time it did not fit.
 # aavs forwards real TCP, UDP and SCTP by direct routing, over IPv4 and
 # IPv6: the stock DR reference (dr_stock.sh), with aavs in place of ip_vs.
 #

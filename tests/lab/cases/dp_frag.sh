@@ -1,5 +1,6 @@
 #!/bin/bash
-# lab-debug
+# On the debug kernel this case runs in `make soak` (tests/soak.sh), not in
+# `make check`, whose time it did not fit.
 # Datagrams too big for one packet reach a real server whole, over IPv4
 # and IPv6, through stock ip_vs (the reference) and through aavs.  IPv4
 # fragments are reassembled before the director's LOCAL_IN hook, IPv6

@@ -1,5 +1,6 @@
 #!/bin/bash
-# lab-debug
+# On the debug kernel this case runs in `make soak` (tests/soak.sh), not in
+# `make check`, whose time it did not fit.
 # aavs forwards TCP and UDP over IP-in-IP tunnels (ipvsadm -i), IPv4 in
 # IPv4 and IPv6 in IPv6: the DR topology of dr_stock.sh, real servers
 # decapsulating on their fallback tunnel devices.
