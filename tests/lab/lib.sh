@@ -144,6 +144,8 @@ expect_eq() {
 # Stock ip_vs and aavs never share a kernel: these switch between them.
 load_stock_ipvs() { modprobe ip_vs; }
 load_aavs() { modprobe aavs; }
+# The lab's debug kernel (KASAN, kmemleak), where aavs is what is under test.
+debug_kernel() { [ -e /sys/kernel/debug/kmemleak ]; }
 # ip_vs built with the kernel series of patches/linux (image.sh puts it in
 # /lab/patched-ipvs for the kernel it was built for): its dependencies
 # from the stock tree, then ip_vs, sh and mh from the series.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.12
 # Scenario 5: SCTP associations survive a director leaving and returning,
 # with sloppy_sctp; without it the moved associations are aborted.
 #

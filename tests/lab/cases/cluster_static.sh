@@ -1,4 +1,5 @@
 #!/bin/bash
+# lab-kernels 6.1
 # Scenario 1 without BGP: the router's ECMP route is static and edited by
 # hand (ip route replace ... nexthop ... nexthop ...), as a health checker
 # without a routing daemon would.

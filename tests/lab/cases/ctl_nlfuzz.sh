@@ -12,7 +12,9 @@
 #             mutations of both (truncated, overlong, odd, duplicate,
 #             zero-length attributes, batches).  60 000 as root, 20 000 as
 #             nobody, 20 000 as root of a user namespace owning a fresh
-#             netns.  Then the root and userns seeds once at stock ip_vs.
+#             netns.  Then the root and userns seeds once at stock ip_vs
+#             (the userns seed only on the debug kernel, where stock's
+#             survival is not what is tested: three minutes there).
 #   expect:   the table afterwards parses (ipvsadm -Ln, -Sn), our
 #             aavs-ipvsadm -Ln prints what Debian's does, every counter is 0
 #             (no traffic), ipvsadm -C empties it and rmmod aavs succeeds;
@@ -137,10 +139,16 @@ flushed aavs
 unload_ipvs
 lsmod | grep -q '^aavs' && fail "aavs still loaded"
 
-log "stock ip_vs, the root and userns seeds"
 load_stock_ipvs
-fuzz stock_root "$SEED" "$ROOT"
-consistent "stock after the root fuzz" stock
+if debug_kernel; then
+	log "stock ip_vs, the userns seed"
+	stock_root="stock root not run (debug kernel)"
+else
+	log "stock ip_vs, the root and userns seeds"
+	fuzz stock_root "$SEED" "$ROOT"
+	consistent "stock after the root fuzz" stock
+	stock_root="stock root $(field SUMMARY stock_root sent) at $(field SUMMARY stock_root rate)/s survived"
+fi
 fuzz stock_userns $((SEED + 2)) "$USERNS" --userns
 flushed stock
 unload_ipvs
@@ -161,6 +169,6 @@ fi
 report "aavs root $(field SUMMARY root sent) msgs at $(field SUMMARY root rate)/s," \
 	"nobody $(field SUMMARY nobody sent) (state-changing $(field STATE nobody sent), all refused)," \
 	"userns $(field SUMMARY userns sent) ($userns_match stock);" \
-	"stock root $(field SUMMARY stock_root sent) at $(field SUMMARY stock_root rate)/s survived;" \
+	"$stock_root;" \
 	"case ${SECONDS}s"
 log "ok after ${SECONDS}s"

@@ -1,5 +1,6 @@
 #!/bin/bash
-# lab-debug
+# On the debug kernel this case runs in `make soak` (tests/soak.sh), not in
+# `make check`, whose time it did not fit.
 # aavs forwards TCP, UDP and SCTP by NAT (ipvsadm -m), IPv4 and IPv6:
 # requests rewritten to the real server, replies rewritten back to come
 # from the VIP, ICMP errors about a flow translated.
