@@ -1,7 +1,7 @@
 #!/bin/bash
 # lab-debug
 # lab-cpus 4
-# lab-kernels 6.12
+# lab-kernels 6.12 debug
 # A flapping health check under load: new flows of every protocol and
 # source port arrive at every scheduler while the control plane adds and
 # deletes a real server that holds no connections, edits weights, switches
