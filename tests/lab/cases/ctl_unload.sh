@@ -1,5 +1,6 @@
 #!/bin/bash
-# lab-debug
+# On the debug kernel this case runs in `make soak` (tests/soak.sh), not in
+# `make check`, whose time it did not fit.
 # aavs unloads with services configured, in several namespaces.
 #
 #   topology: first the root namespace and namespace nu (no links); then
