@@ -103,8 +103,23 @@ void aavs_dest_update_overload(struct aavs_dest *dest)
 	spin_unlock_bh(&dest->lock);
 }
 
-/* ipvsadm's names of IP_VS_CONN_F_TUNNEL_TYPE_* (the policy allows 0..2). */
-static const char *const aavs_tun_names[] = { "ipip", "gue", "gre" };
+/*
+ * The checksum options each tunnel type has a meaning for: ip_vs stores
+ * any combination and ignores what does not apply (and ipvsadm cannot list
+ * both checksum bits at once), so aavs refuses those instead.
+ */
+static bool aavs_tun_flags_ok(u8 type, u16 flags)
+{
+	switch (type) {
+	case IP_VS_CONN_F_TUNNEL_TYPE_GUE:
+		return flags != (IP_VS_TUNNEL_ENCAP_FLAG_CSUM |
+				 IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+	case IP_VS_CONN_F_TUNNEL_TYPE_GRE:
+		return !(flags & IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+	default:
+		return !flags;
+	}
+}
 
 /* The checks NEW_DEST and SET_DEST share, with ip_vs's errno values. */
 static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
@@ -117,16 +132,10 @@ static int aavs_dest_conf_check(const struct aavs_dest_conf *c)
 		return -EINVAL;
 	if (c->tun_type == IP_VS_CONN_F_TUNNEL_TYPE_GUE && !c->tun_port)
 		return -EINVAL;
-	/*
-	 * aavs encapsulates in plain IPIP only: a GUE or GRE dest, or one
-	 * asking for tunnel checksums, would get IPIP and drop it all.
-	 */
-	if (c->tun_type != IP_VS_CONN_F_TUNNEL_TYPE_IPIP || c->tun_flags) {
-		pr_warn_ratelimited("tunnel type %s%s refused: aavs sends plain IPIP only\n",
-				    aavs_tun_names[c->tun_type %
-						   ARRAY_SIZE(aavs_tun_names)],
-				    c->tun_flags ? " with a checksum option" : "");
-		return -EOPNOTSUPP;
+	if (!aavs_tun_flags_ok(c->tun_type, c->tun_flags)) {
+		pr_warn_ratelimited("tunnel checksum flags %#x refused: no meaning for tunnel type %u\n",
+				    c->tun_flags, c->tun_type);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -157,6 +166,11 @@ static void aavs_dest_apply(struct aavs_dest *dest,
 			    const struct aavs_dest_conf *c, bool add)
 {
 	u32 flags = (c->fwd & IP_VS_CONN_F_FWD_MASK) | IP_VS_CONN_F_INACTIVE;
+	union aavs_tun tun = {
+		.type = c->tun_type,
+		.flags = c->tun_flags,
+		.port = c->tun_port,
+	};
 
 	/* Only NAT sees the replies; the other methods never do. */
 	if ((flags & IP_VS_CONN_F_FWD_MASK) != IP_VS_CONN_F_MASQ)
@@ -166,9 +180,7 @@ static void aavs_dest_apply(struct aavs_dest *dest,
 		atomic_set(&dest->last_weight, c->weight);
 	atomic_set(&dest->weight, c->weight);
 	atomic_set(&dest->conn_flags, flags);
-	WRITE_ONCE(dest->tun_type, c->tun_type);
-	WRITE_ONCE(dest->tun_port, c->tun_port);
-	WRITE_ONCE(dest->tun_flags, c->tun_flags);
+	WRITE_ONCE(dest->tun.word, tun.word);
 	WRITE_ONCE(dest->u_threshold, c->u_threshold);
 	WRITE_ONCE(dest->l_threshold, c->l_threshold);
 	aavs_dest_update_overload(dest);
@@ -274,9 +286,9 @@ static void aavs_dest_save(const struct aavs_dest *dest,
 		.weight = atomic_read(&dest->weight),
 		.u_threshold = dest->u_threshold,
 		.l_threshold = dest->l_threshold,
-		.tun_type = dest->tun_type,
-		.tun_port = dest->tun_port,
-		.tun_flags = dest->tun_flags,
+		.tun_type = dest->tun.type,
+		.tun_port = dest->tun.port,
+		.tun_flags = dest->tun.flags,
 	};
 	old->last_weight = atomic_read(&dest->last_weight);
 }

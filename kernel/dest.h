@@ -36,6 +36,19 @@ struct aavs_dest_conf {
 };
 
 /*
+ * A dest's tunnel settings in one word, so that the datapath reads an edit
+ * whole (never a new GUE type with the old port).
+ */
+union aavs_tun {
+	struct {
+		u8 type;	/* IP_VS_CONN_F_TUNNEL_TYPE_* */
+		u8 flags;	/* IP_VS_TUNNEL_ENCAP_FLAG_*, checked to fit */
+		__be16 port;	/* GUE: the UDP destination port */
+	};
+	u32 word;
+};
+
+/*
  * One real server of one service.  Fields the datapath reads are atomics or
  * READ_ONCE()-able; the rest is written under the config mutex only.
  */
@@ -53,9 +66,7 @@ struct aavs_dest {
 	unsigned long flags;		/* AAVS_DEST_* bits */
 	u32 u_threshold;
 	u32 l_threshold;
-	u8 tun_type;
-	__be16 tun_port;
-	u16 tun_flags;
+	union aavs_tun tun;
 
 	/* Connection counters, maintained by the connection table. */
 	atomic_t activeconns;

@@ -90,9 +90,9 @@ static int aavs_nl_fill_dest(struct sk_buff *msg, struct aavs_dest *dest)
 	    nla_put_u32(msg, IPVS_DEST_ATTR_FWD_METHOD, aavs_dest_fwd(dest)) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_WEIGHT,
 			atomic_read(&dest->weight)) ||
-	    nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, dest->tun_type) ||
-	    nla_put_be16(msg, IPVS_DEST_ATTR_TUN_PORT, dest->tun_port) ||
-	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, dest->tun_flags) ||
+	    nla_put_u8(msg, IPVS_DEST_ATTR_TUN_TYPE, dest->tun.type) ||
+	    nla_put_be16(msg, IPVS_DEST_ATTR_TUN_PORT, dest->tun.port) ||
+	    nla_put_u16(msg, IPVS_DEST_ATTR_TUN_FLAGS, dest->tun.flags) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_U_THRESH, dest->u_threshold) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_L_THRESH, dest->l_threshold) ||
 	    nla_put_u32(msg, IPVS_DEST_ATTR_ACTIVE_CONNS,

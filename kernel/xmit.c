@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Forwarding to real servers: direct routing (the packet unchanged, routed
- * to the server's address), IP-in-IP tunnelling and NAT, for IPv4 and IPv6.
+ * to the server's address), tunnelling (IPIP, GUE, GRE) and NAT, for IPv4
+ * and IPv6.
  *
  * Packets come from the LOCAL_IN hook, with the network header at
  * skb->data.  They leave through LOCAL_OUT and dst_output() marked with
@@ -22,6 +23,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
+#include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -30,6 +32,7 @@
 
 #include "conn.h"
 #include "pernet.h"
+#include "tunnel.h"
 #include "xmit.h"
 #include "xmit_route.h"
 
@@ -56,6 +59,40 @@ static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
 	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || skb->ignore_df)
 		return false;
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	return true;
+}
+
+/*
+ * Forwarding costs the packet a hop, as in ip_vs (a loop through directors
+ * dies out, traceroute sees the director); one with none left is answered
+ * "time exceeded" instead.  False: drop it.
+ */
+static bool aavs_hop(struct net *net, struct sk_buff *skb, u16 af,
+		     const struct aavs_route *r)
+{
+	if (af == AF_INET6) {
+		if (ipv6_hdr(skb)->hop_limit <= 1) {
+			IP6_INC_STATS(net, __in6_dev_get_safely(skb->dev),
+				      IPSTATS_MIB_INHDRERRORS);
+			/* The error's source: the way out, as ip_vs picks it. */
+			skb->dev = r->dst->dev;
+			icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT,
+				    0);
+			return false;
+		}
+		if (skb_ensure_writable(skb, sizeof(struct ipv6hdr)))
+			return false;
+		ipv6_hdr(skb)->hop_limit--;
+		return true;
+	}
+	if (ip_hdr(skb)->ttl <= 1) {
+		IP_INC_STATS(net, IPSTATS_MIB_INHDRERRORS);
+		icmp_send(skb, ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, 0);
+		return false;
+	}
+	if (skb_ensure_writable(skb, sizeof(struct iphdr)))
+		return false;
+	ip_decrease_ttl(ip_hdr(skb));
 	return true;
 }
 
@@ -99,7 +136,8 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
+	if (!aavs_hop(net, skb, iph->af, &r) ||
+	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
 		aavs_route_put(&r);
 		return NF_DROP;
 	}
@@ -108,28 +146,35 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			 net, skb);
 }
 
-/* Outer header fields taken from the inner packet: dscp/ecn, ttl, DF. */
+/*
+ * Outer header fields taken from the inner packet: dscp (ECN as a tunnel
+ * entry point sets it), ttl, DF.
+ */
 static void aavs_inner_fields(struct sk_buff *skb, u16 af, u8 *tos, u8 *ttl,
 			      __be16 *df)
 {
+	u8 dsfield;
+
 	if (af == AF_INET6) {
-		*tos = ipv6_get_dsfield(ipv6_hdr(skb));
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
 		*ttl = ipv6_hdr(skb)->hop_limit;
 		*df = htons(IP_DF);
 	} else {
-		*tos = ip_hdr(skb)->tos;
+		dsfield = ipv4_get_dsfield(ip_hdr(skb));
 		*ttl = ip_hdr(skb)->ttl;
 		*df = ip_hdr(skb)->frag_off & htons(IP_DF);
 	}
+	*tos = INET_ECN_encapsulate(dsfield, dsfield);
 }
 
 static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
 				  const struct aavs_iph *iph)
 {
+	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
 	unsigned int hlen = cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
 						  sizeof(struct iphdr);
-	u8 inner = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+	u8 proto = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	struct aavs_route r;
 	bool fragment;
 	u8 tos, ttl;
@@ -148,30 +193,42 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	if ((!fragment &&
+	/* Outer IP header and GUE/GRE: what the path has left for the packet. */
+	hlen += aavs_tun_encap_len(tun, skb);
+	if (!aavs_hop(net, skb, iph->af, &r) ||
+	    (!fragment &&
 	     aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
 		goto drop;
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
 	if (fragment)
 		df = 0;
-	if (iptunnel_handle_offloads(skb, cp->daf == AF_INET6 ?
-				     SKB_GSO_IPXIP6 : SKB_GSO_IPXIP4))
+	if (iptunnel_handle_offloads(skb, aavs_tun_gso_type(tun, skb) |
+				     (cp->daf == AF_INET6 ? SKB_GSO_IPXIP6 :
+							    SKB_GSO_IPXIP4)))
 		goto drop;
-	skb_set_inner_ipproto(skb, inner);
+	skb_set_inner_ipproto(skb, proto);
+	/* No inner link layer: segmentation finds the inner IP header here. */
+	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
 
 	aavs_prepare_out(skb, &r);
 	/* Outer IPv6 fragments only what it is told it may. */
 	if (fragment)
 		skb->ignore_df = 1;
-	skb_push(skb, hlen);
+	if (aavs_tun_push(net, skb, tun, cp->daf, &r.saddr, &cp->daddr,
+			  &proto)) {
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	skb_push(skb, cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
+					    sizeof(struct iphdr));
 	skb_reset_network_header(skb);
 	if (cp->daf == AF_INET6) {
 		struct ipv6hdr *ip6h = ipv6_hdr(skb);
 
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 		ip6_flow_hdr(ip6h, tos, 0);
-		ip6h->nexthdr = inner;
+		ip6h->nexthdr = proto;
 		ip6h->hop_limit = ttl;
 		ip6h->saddr = r.saddr.in6;
 		ip6h->daddr = cp->daddr.in6;
@@ -184,7 +241,7 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		ip4h->version = 4;
 		ip4h->ihl = sizeof(struct iphdr) >> 2;
 		ip4h->frag_off = df;
-		ip4h->protocol = inner;
+		ip4h->protocol = proto;
 		ip4h->tos = tos;
 		ip4h->ttl = ttl;
 		ip4h->saddr = r.saddr.ip;
@@ -313,7 +370,9 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 	    aavs_nat_to_loopback(skb, cp->daf, &cp->daddr) ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
-	if (aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
+	/* A real server on this host is not a hop further. */
+	if ((!r.local && !aavs_hop(net, skb, iph->af, &r)) ||
+	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
 	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
 	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
 		aavs_route_put(&r);
