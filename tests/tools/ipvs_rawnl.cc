@@ -614,6 +614,29 @@ std::vector<Case> cases() {
       dest4(m, "198.51.100.50", 80, 2).u16(IPVS_DEST_ATTR_TUN_FLAGS, 8);
     });
   });
+  // Checksum options with no meaning for the tunnel type: ip_vs stores
+  // them, aavs refuses them (ipvsadm cannot send them at all).
+  add("set_dest_gre_remcsum", [dest_cmd](uint16_t f, uint32_t s) {
+    return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip, [](Msg& m) {
+      dest4(m, "198.51.100.50", 80, 2)
+          .u8(IPVS_DEST_ATTR_TUN_TYPE, IP_VS_CONN_F_TUNNEL_TYPE_GRE)
+          .u16(IPVS_DEST_ATTR_TUN_FLAGS, IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+    });
+  });
+  add("set_dest_gue_csum_remcsum", [dest_cmd](uint16_t f, uint32_t s) {
+    return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip, [](Msg& m) {
+      dest4(m, "198.51.100.50", 80, 2)
+          .u8(IPVS_DEST_ATTR_TUN_TYPE, IP_VS_CONN_F_TUNNEL_TYPE_GUE)
+          .u16(IPVS_DEST_ATTR_TUN_PORT, htons(6080))
+          .u16(IPVS_DEST_ATTR_TUN_FLAGS,
+               IP_VS_TUNNEL_ENCAP_FLAG_CSUM | IP_VS_TUNNEL_ENCAP_FLAG_REMCSUM);
+    });
+  });
+  add("set_dest_ipip_csum", [dest_cmd](uint16_t f, uint32_t s) {
+    return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip, [](Msg& m) {
+      dest4(m, "198.51.100.50", 80, 2).u16(IPVS_DEST_ATTR_TUN_FLAGS, IP_VS_TUNNEL_ENCAP_FLAG_CSUM);
+    });
+  });
   add("set_dest_fwd_4", [dest_cmd](uint16_t f, uint32_t s) {
     return dest_cmd(f, s, IPVS_CMD_SET_DEST, kVip,
                     [](Msg& m) { dest4(m, "198.51.100.50", 80, 4); });

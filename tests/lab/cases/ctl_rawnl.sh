@@ -18,6 +18,9 @@ stricter=(
 	"new_svc_flags_4_bytes: EEXIST -> EINVAL"
 	"set_dest_tun_type_9: ENOENT -> EINVAL"
 	"set_dest_tun_flags_8: ENOENT -> EINVAL"
+	"set_dest_gre_remcsum: ENOENT -> EINVAL"
+	"set_dest_gue_csum_remcsum: ENOENT -> EINVAL"
+	"set_dest_ipip_csum: ENOENT -> EINVAL"
 	"set_dest_fwd_4: ENOENT -> EINVAL"
 )
 
