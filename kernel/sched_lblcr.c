@@ -7,6 +7,11 @@
  * picked and joins the set.  A set of several that has not changed for
  * lblcr_expiration loses its most loaded member, one per period.  Entries
  * idle for lblcr_expiration go (sched_lbl.c).
+ *
+ * A dest deleted from the service stays in the sets it is in, as in ip_vs:
+ * never picked (no longer available), but counted in a set's size and a
+ * candidate for shedding, which keeps the choices ip_vs makes after a
+ * delete.  Its reference goes with the member.
  */
 #include <linux/slab.h>
 
@@ -94,33 +99,6 @@ static const struct aavs_lbl_ops aavs_lblcr_ops = {
 static int aavs_lblcr_init_service(struct aavs_service *svc)
 {
 	return aavs_lbl_init(svc, &aavs_lblcr_ops);
-}
-
-/*
- * A dest that left goes out of every set at once (ip_vs leaves it there,
- * unavailable), without counting as a change; an emptied entry goes.
- */
-static bool aavs_lblcr_forget(struct aavs_lbl_entry *en, struct aavs_dest *dest)
-{
-	struct aavs_lblcr_entry *e = aavs_lblcr_of(en);
-	struct aavs_lblcr_member *m;
-
-	list_for_each_entry(m, &e->set, list) {
-		if (m->dest == dest) {
-			aavs_lblcr_unset(e, m);
-			break;
-		}
-	}
-	return list_empty(&e->set);
-}
-
-static int aavs_lblcr_del_dest(struct aavs_service *svc, struct aavs_dest *dest)
-{
-	struct aavs_lbl_table *t = svc->sched_data;
-
-	if (t)
-		aavs_lbl_forget_dest(t, dest, aavs_lblcr_forget);
-	return 0;
 }
 
 /*
@@ -212,7 +190,7 @@ static void aavs_lblcr_remember(struct aavs_lbl_table *t,
 	struct aavs_lbl_entry *en;
 
 	spin_lock_bh(&svc->sched_lock);
-	/* A dest being deleted is past its forget walk: keep it out. */
+	/* A dest deleted meanwhile would never be picked: do not add it. */
 	if (t->dead || !aavs_dest_available(dest))
 		goto out;
 	en = aavs_lbl_find(t, daddr);
@@ -268,6 +246,5 @@ const struct aavs_sched_ops aavs_sched_lblcr = {
 	.name		= "lblcr",
 	.init_service	= aavs_lblcr_init_service,
 	.done_service	= aavs_lbl_done,
-	.del_dest	= aavs_lblcr_del_dest,
 	.schedule	= aavs_lblcr_schedule,
 };
