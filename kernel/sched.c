@@ -24,6 +24,8 @@ static const struct aavs_sched_ops *const aavs_scheds[] = {
 	&aavs_sched_fo,
 	&aavs_sched_ovf,
 	&aavs_sched_twos,
+	&aavs_sched_lblc,
+	&aavs_sched_lblcr,
 };
 
 const struct aavs_sched_ops *aavs_sched_find(const char *name)

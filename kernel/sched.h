@@ -60,6 +60,8 @@ extern const struct aavs_sched_ops aavs_sched_nq;
 extern const struct aavs_sched_ops aavs_sched_fo;
 extern const struct aavs_sched_ops aavs_sched_ovf;
 extern const struct aavs_sched_ops aavs_sched_twos;
+extern const struct aavs_sched_ops aavs_sched_lblc;
+extern const struct aavs_sched_ops aavs_sched_lblcr;
 
 const struct aavs_sched_ops *aavs_sched_find(const char *name);
 int aavs_sched_bind(struct aavs_service *svc,

@@ -16,6 +16,7 @@
 #include <net/net_namespace.h>
 
 #include "pernet.h"
+#include "sched_lbl.h"
 #include "sysctl.h"
 
 static const struct aavs_sysctl aavs_sysctl_defaults = {
@@ -26,6 +27,8 @@ static const struct aavs_sysctl aavs_sysctl_defaults = {
 	.conn_reuse_mode	= 1,
 	.run_estimation		= 1,
 	.conn_max		= AAVS_CONN_MAX_LIMIT,
+	.lblc_expiration	= AAVS_LBL_EXPIRATION,
+	.lblcr_expiration	= AAVS_LBL_EXPIRATION,
 };
 
 static int aavs_conn_max_limit = AAVS_CONN_MAX_LIMIT;
@@ -35,13 +38,19 @@ struct aavs_sysctl_knob {
 	size_t offset;		/* of the int in struct aavs_sysctl */
 	bool mode_0_3;		/* a defence mode: 0 (off) .. 3 (always) */
 	bool refused;		/* only the default may be written */
+	bool jiffies;		/* kept in jiffies, read and written in seconds */
 };
 
 #define AAVS_KNOB(field, m) { #field, offsetof(struct aavs_sysctl, field), m }
 #define AAVS_REFUSED(field) \
 	{ #field, offsetof(struct aavs_sysctl, field), false, true }
+#define AAVS_JIFFIES(field) \
+	{ #field, offsetof(struct aavs_sysctl, field), false, false, true }
 
-/* ip_vs's registration order, minus the sync daemon's knobs. */
+/*
+ * ip_vs's registration order, minus the sync daemon's knobs; the lblc and
+ * lblcr modules register theirs after ip_vs's.
+ */
 static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(amemthresh, false),
 	AAVS_KNOB(am_droprate, false),
@@ -63,6 +72,8 @@ static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(ignore_tunneled, false),
 	AAVS_KNOB(run_estimation, false),
 	AAVS_KNOB(conn_max, false),
+	AAVS_JIFFIES(lblc_expiration),
+	AAVS_JIFFIES(lblcr_expiration),
 };
 
 static const struct aavs_sysctl_knob *aavs_sysctl_knob(const char *name)
@@ -129,6 +140,8 @@ int aavs_sysctl_net_init(struct aavs_net *an)
 		tbl[i].proc_handler = proc_dointvec;
 		if (k->refused)
 			tbl[i].proc_handler = aavs_sysctl_refused;
+		if (k->jiffies)
+			tbl[i].proc_handler = proc_dointvec_jiffies;
 		if (k->mode_0_3) {
 			tbl[i].proc_handler = proc_dointvec_minmax;
 			tbl[i].extra1 = SYSCTL_ZERO;

@@ -31,6 +31,8 @@ struct aavs_sysctl {
 	int ignore_tunneled;
 	int run_estimation;
 	int conn_max;
+	int lblc_expiration;	/* jiffies, shown in seconds */
+	int lblcr_expiration;
 
 	struct ctl_table *table;
 	struct ctl_table_header *hdr;

@@ -48,6 +48,8 @@ copy_bin /usr/sbin/keepalived
 copy_bin /usr/sbin/bird
 copy_bin /usr/sbin/birdc
 copy_bin /usr/bin/timeout
+# tc marks packets for the fwmark services of sched_lblc.
+copy_bin /usr/sbin/tc /sbin/tc
 # FRR for the router of cluster_frr (the case skips without it).
 if [ -x /usr/lib/frr/bgpd ]; then
 	for d in zebra bgpd bfdd; do copy_bin /usr/lib/frr/$d; done
@@ -69,9 +71,11 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 modroot=${MODROOT:-}
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
       sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
-# The other stock schedulers are for sched_more's reference; the debug
-# kernel, whose cases never compare with them, does not build them.
-[ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf"
+# The other stock schedulers are for sched_more's and sched_lblc's
+# reference (with tc's marking for the latter); the debug kernel, whose
+# cases never compare with them, does not build them.
+[ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf
+	ip_vs_lblc ip_vs_lblcr sch_ingress cls_u32 act_skbedit"
 # twos came with 6.7 (sched_twos, on 6.12).
 if [ -z "$modroot" ] && find "/lib/modules/$kver" -name 'ip_vs_twos.ko*' | grep -q .; then
 	mods="$mods ip_vs_twos"

@@ -32,7 +32,8 @@ log "modprobe ip_vs, as ipvsadm and keepalived run it"
 /sbin/modprobe -- ip_vs
 expect_aavs "modprobe ip_vs"
 # The schedulers aavs has built in, including those added after sh and mh.
-for m in ip_vs_rr ip_vs_sh ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos; do
+for m in ip_vs_rr ip_vs_sh ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf ip_vs_twos \
+	ip_vs_lblc ip_vs_lblcr; do
 	/sbin/modprobe "$m" || fail "modprobe $m beside aavs failed"
 	! loaded "$m" || fail "$m loaded beside aavs"
 done

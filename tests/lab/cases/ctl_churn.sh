@@ -17,7 +17,8 @@
 #                                                                       └─ rs4 .14 (churned)
 #   VIP 203.0.113.10 / 2001:db8:f::10, DR.  TCP and UDP on ports
 #   80 rr, 81 wrr, 82 lc, 83 wlc, 84 sh (sh-port,sh-fallback),
-#   85 mh (mh-port,mh-fallback), 86 rr persistent (5 s).  UDP services
+#   85 mh (mh-port,mh-fallback), 86 rr persistent (5 s), 87 lblc,
+#   88 lblcr (tables with a GC timer, holding dests).  UDP services
 #   but the persistent one schedule each datagram alone (-o): their conns
 #   die at once, so rs4 holds no connection there when it is deleted.
 #
@@ -30,7 +31,8 @@
 
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
 SECS=${CHURN_SECS:-60}
-SCHEDS=(rr wrr lc wlc "sh -b sh-port,sh-fallback" "mh -b mh-port,mh-fallback" "rr -p 5")
+SCHEDS=(rr wrr lc wlc "sh -b sh-port,sh-fallback" "mh -b mh-port,mh-fallback" "rr -p 5"
+	lblc lblcr)
 
 topology() {
 	local i rs
@@ -81,7 +83,7 @@ services() {
 	local fam proto port sched ops i
 	for fam in 4 6; do
 		for proto in -t -u; do
-			for port in 80 81 82 83 84 85 86; do
+			for port in 80 81 82 83 84 85 86 87 88; do
 				sched=${SCHEDS[$((port - 80))]}
 				ops=
 				[ "$proto" = -u ] && [ $port != 86 ] && ops=-o
@@ -99,7 +101,7 @@ rs4() {
 	local fam proto port
 	for fam in 4 6; do
 		for proto in -t -u; do
-			for port in 80 81 82 83 84 85 86; do
+			for port in 80 81 82 83 84 85 86 87 88; do
 				echo "$1 $proto $(vip_of $fam):$port -r $(rip_of $fam 4):$port ${*:2}"
 			done
 		done
@@ -117,7 +119,7 @@ churn() {
 		echo $n >/tmp/churn.rounds
 		fam=$((4 + 2 * (RANDOM % 2)))
 		proto=$(echo -t -u | cut -d' ' -f$((1 + RANDOM % 2)))
-		port=$((80 + RANDOM % 7))
+		port=$((80 + RANDOM % 9))
 		step=$((n % 8))
 		case $step in
 		0 | 2 | 4) rs4 -a -g -w $((1 + RANDOM % 3)) | on director ipvsadm -R
@@ -126,7 +128,7 @@ churn() {
 			echo "-e $proto $(vip_of $fam):$port -r $(rip_of $fam $i):$port -g -w $((RANDOM % 4))"
 		   done | on director ipvsadm -R ;;
 		3) on director ipvsadm -E $proto "$(vip_of $fam):$port" \
-			-s $(echo rr wrr lc wlc sh mh | cut -d' ' -f$((1 + RANDOM % 6))) ;;
+			-s $(echo rr wrr lc wlc sh mh lblc lblcr | cut -d' ' -f$((1 + RANDOM % 8))) ;;
 		5) on director ipvsadm -D $proto "$(vip_of $fam):$port"
 		   services | grep -F -- "$proto $(vip_of $fam):$port " | on director ipvsadm -R ;;
 		6) rs4 -a -g -w 1 | on director ipvsadm -R
@@ -144,7 +146,7 @@ churn() {
 flood() {
 	local name=$1
 	shift
-	on flood flood --duration "$SECS" --ports 80,81,82,83,84,85,86 "$@" >/tmp/flood.$name 2>&1
+	on flood flood --duration "$SECS" --ports 80,81,82,83,84,85,86,87,88 "$@" >/tmp/flood.$name 2>&1
 }
 
 topology
