@@ -149,7 +149,11 @@ struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k)
 	return NULL;
 }
 
-/* A reply: from the real server (daddr:dport) to the client. */
+/*
+ * A reply: from the conn's server side to the client.  As in ip_vs, that
+ * side is the real server for NAT and the virtual service for the other
+ * methods, whose replies come from the VIP when they pass this director.
+ */
 struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
 {
 	struct hlist_bl_head *head;
@@ -159,12 +163,15 @@ struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
 	head = &aavs_conn_tab[aavs_conn_hash(k->net, k->af, k->protocol,
 					     k->daddr, k->dport)];
 	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
-		if (cp->cport == k->dport && cp->dport == k->sport &&
-		    cp->protocol == k->protocol && cp->daf == k->af &&
-		    cp->af == k->af &&
+		bool nat = aavs_conn_fwd(cp) == IP_VS_CONN_F_MASQ;
+
+		if (cp->cport == k->dport &&
+		    (nat ? cp->dport : cp->vport) == k->sport &&
+		    cp->protocol == k->protocol && cp->af == k->af &&
 		    !(cp->flags & IP_VS_CONN_F_TEMPLATE) &&
 		    aavs_addr_eq(k->af, &cp->caddr, k->daddr) &&
-		    aavs_addr_eq(k->af, &cp->daddr, k->saddr) &&
+		    aavs_addr_eq(k->af, nat ? &cp->daddr : &cp->vaddr,
+				 k->saddr) &&
 		    net_eq(read_pnet(&cp->net), k->net) &&
 		    !aavs_conn_expired(cp))
 			return cp;

@@ -34,9 +34,7 @@
 #include "xmit.h"
 #include "xmit_route.h"
 
-/* Parse the network header; false if the packet is not ours to look at. */
-static bool aavs_fill_iph(u8 pf, const struct sk_buff *skb,
-			  struct aavs_iph *iph)
+bool aavs_fill_iph(u8 pf, const struct sk_buff *skb, struct aavs_iph *iph)
 {
 	unsigned int off = skb_network_offset(skb);
 	struct iphdr _h4;
@@ -193,7 +191,11 @@ static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
 	return NF_DROP;
 }
 
-/* NAT replies on their way from a real server to the client. */
+/*
+ * Replies on their way to the client: NAT's from a real server, rewritten;
+ * DR's and tunnels' from the VIP when the real servers route through this
+ * director (ip_vs counts and tracks those too).
+ */
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
@@ -217,10 +219,10 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	cp = aavs_newconn_lookup(state->net, &iph, &pp, AAVS_DIR_OUTPUT);
 	if (!cp)
 		return aavs_reply_stray(an, skb, &iph, &pp);
-	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
-		return NF_ACCEPT;
 	aavs_conn_count_out(an, cp, skb->len);
 	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pp.event);
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+		return aavs_direct_reply(skb);
 	return aavs_nat_reply(an, skb, cp, &iph);
 }
 

@@ -192,7 +192,7 @@ static bool aavs_icmp_csum_ok(struct sk_buff *skb, const struct aavs_iph *iph)
 /*
  * The conn an error is about.  An error travels against the packet it
  * quotes, so that packet turned around is a packet of the flow going the
- * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a NAT reply).
+ * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a reply).
  * The caller parsed the error into @in.
  */
 static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
@@ -273,10 +273,14 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 
 	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
 		return NF_ACCEPT;
-	/* The quoted packet went from the client to the real server. */
+	/* The quoted packet went from the client to the server side. */
 	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_OUTPUT);
-	if (!cp || aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
+	if (!cp)
 		return NF_ACCEPT;
+	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
+		aavs_conn_count_out(an, cp, skb->len);
+		return aavs_direct_reply(skb);
+	}
 	if (!aavs_icmp_csum_ok(skb, iph))
 		return NF_DROP;
 	aavs_conn_count_out(an, cp, skb->len);

@@ -400,6 +400,13 @@ int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af)
 	return ip_route_me_harder(an->net, skb->sk, skb, RTN_LOCAL);
 }
 
+unsigned int aavs_direct_reply(struct sk_buff *skb)
+{
+	skb->ipvs_property = 1;
+	aavs_untrack(skb);
+	return NF_ACCEPT;
+}
+
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 			    struct aavs_conn *cp, const struct aavs_iph *iph)
 {

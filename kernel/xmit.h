@@ -32,6 +32,12 @@ unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			  struct aavs_conn *cp, const struct aavs_iph *iph);
 
+/*
+ * A DR or tunnel reply passing this director: left as it is, but IPVS's
+ * (ipvs_property, untracked), as ip_vs marks it.  NF_ACCEPT.
+ */
+unsigned int aavs_direct_reply(struct sk_buff *skb);
+
 /* NAT: rewrite a real server's reply so it comes from the virtual service. */
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 			    struct aavs_conn *cp, const struct aavs_iph *iph);
