@@ -14,6 +14,7 @@
 #include "sockopt.h"
 #include "version.h"
 #include "xmit_route.h"
+#include "xt_ipvs.h"
 
 static bool aavs_is_ip_vs_module(const char *name)
 {
@@ -74,6 +75,10 @@ static int __init aavs_init(void)
 	if (ret)
 		goto err_netlink;
 
+	ret = aavs_xt_ipvs_init();
+	if (ret)
+		goto err_xt;
+
 	pr_info("aavs %s (git %s) loaded (IPVS protocol %u.%u.%u)\n",
 		AAVS_VERSION, AAVS_REVISION,
 		(AAVS_IPVS_VERSION_CODE >> 16) & 0xff,
@@ -81,6 +86,8 @@ static int __init aavs_init(void)
 		AAVS_IPVS_VERSION_CODE & 0xff);
 	return 0;
 
+err_xt:
+	aavs_netlink_exit();
 err_netlink:
 	aavs_netns_exit();
 err_netns:
@@ -96,6 +103,7 @@ err_notifier:
 
 static void __exit aavs_exit(void)
 {
+	aavs_xt_ipvs_exit();
 	aavs_netlink_exit();
 	aavs_netns_exit();
 	aavs_route_exit();

@@ -56,6 +56,15 @@ if [ -x /usr/lib/frr/bgpd ]; then
 	copy_bin /usr/bin/vtysh
 fi
 copy_bin /usr/bin/nsenter
+# iptables, both variants, and its extensions (xt_ipvs_match).
+if [ -x /usr/sbin/xtables-legacy-multi ]; then
+	copy_bin /usr/sbin/xtables-legacy-multi
+	copy_bin /usr/sbin/xtables-nft-multi
+	for v in legacy nft; do
+		for t in iptables ip6tables; do ln -sf xtables-$v-multi "$root/usr/sbin/$t-$v"; done
+	done
+	for so in /usr/lib/x86_64-linux-gnu/xtables/*.so; do copy_bin "$so"; done
+fi
 
 # Files the tools read: service names for ipvsadm's listing, users for
 # keepalived, bird and FRR (whose daemons must be in frrvty), protocol names.
@@ -70,12 +79,16 @@ printf '127.0.0.1 localhost\n::1 localhost\n' >"$root/etc/hosts"
 # them built in).
 modroot=${MODROOT:-}
 mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_vs_mh
-      sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net"
+      sctp ipip ip6_tunnel fou fou6 ip_gre ip6_gre nf_conntrack virtio_pci virtio_net
+      x_tables"
 # The other stock schedulers are for sched_more's and sched_lblc's
-# reference (with tc's marking for the latter); the debug kernel, whose
+# reference (with tc's marking for the latter), xt_ipvs and the tables
+# iptables (legacy and nft) hangs it in for xt_ipvs_match's; the debug
+# kernel, whose
 # cases never compare with them, does not build them.
 [ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf
-	ip_vs_lblc ip_vs_lblcr sch_ingress cls_u32 act_skbedit"
+	ip_vs_lblc ip_vs_lblcr sch_ingress cls_u32 act_skbedit
+	xt_ipvs iptable_mangle ip6table_mangle nft_compat"
 # twos came with 6.7 (sched_twos, on 6.12).
 if [ -z "$modroot" ] && find "/lib/modules/$kver" -name 'ip_vs_twos.ko*' | grep -q .; then
 	mods="$mods ip_vs_twos"
