@@ -11,7 +11,8 @@
 log "ip_vs first: aavs must refuse"
 modprobe ip_vs
 dmesg -c >/dev/null
-if insmod "/lib/modules/$(uname -r)/extra/aavs.ko" 2>/dev/null; then
+# modprobe, not insmod: aavs needs x_tables loaded first.
+if modprobe aavs 2>/dev/null; then
 	fail "aavs loaded beside ip_vs"
 fi
 grep -q "aavs: the kernel's ip_vs is loaded; unload it first" < <(dmesg) ||
