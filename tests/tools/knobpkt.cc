@@ -8,15 +8,18 @@
 //   knobpkt short SRC DST tcp|udp|sctp LEN
 //       Send one packet whose transport header is cut to its first LEN
 //       bytes (those of a header from port 40000 to port 80).
-//   knobpkt udp-from SPORT DST DPORT [WAIT_MS]
+//   knobpkt udp-from [--ttl N] SPORT DST DPORT [WAIT_MS]
 //       From local port SPORT, send one datagram to DST:DPORT on a
 //       connected socket and wait up to WAIT_MS (default 2000) for an
 //       answer; print "refused" if an ICMP port unreachable came back,
-//       "answered" or "silence".
+//       "answered" or "silence".  --ttl sends it with hop count N and
+//       reports an ICMP error as "time-exceeded from ADDR" (the router
+//       or director that sent it), "unreachable from ADDR", ...
 //
 // Exit 0 when the packet went out (and, for udp-from, whatever came back).
 
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -45,7 +48,7 @@ using Bytes = std::vector<uint8_t>;
   std::fprintf(stderr,
                "usage: knobpkt icmp-err [--bad-csum] SRC DST tcp|udp QSRC QSPORT QDST QDPORT MTU\n"
                "       knobpkt short SRC DST tcp|udp|sctp LEN\n"
-               "       knobpkt udp-from SPORT DST DPORT [WAIT_MS]\n");
+               "       knobpkt udp-from [--ttl N] SPORT DST DPORT [WAIT_MS]\n");
   std::exit(2);
 }
 
@@ -248,7 +251,50 @@ int short_header(int argc, char** argv) {
   return 0;
 }
 
+// An ICMP error queued on FD (IP_RECVERR): "time-exceeded from ADDR",
+// "unreachable from ADDR" or "error TYPE from ADDR"; empty if none.
+std::string queued_error(int fd, bool v6) {
+  char cbuf[512];
+  char data[64];
+  iovec iov{data, sizeof(data)};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = cbuf;
+  msg.msg_controllen = sizeof(cbuf);
+  if (recvmsg(fd, &msg, MSG_ERRQUEUE) < 0)
+    return "";
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+    if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+          (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+      continue;
+    const auto* ee = reinterpret_cast<const sock_extended_err*>(CMSG_DATA(c));
+    char addr[INET6_ADDRSTRLEN] = "?";
+    const sockaddr* off = SO_EE_OFFENDER(ee);
+    if (off->sa_family == AF_INET)
+      inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(off)->sin_addr, addr, sizeof(addr));
+    else if (off->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(off)->sin6_addr, addr, sizeof(addr));
+    const int exceeded = v6 ? 3 : 11;  // ICMPV6_TIME_EXCEED, ICMP_TIME_EXCEEDED
+    const int unreach = v6 ? 1 : 3;
+    if (ee->ee_type == exceeded)
+      return std::string("time-exceeded from ") + addr;
+    if (ee->ee_type == unreach)
+      return std::string("unreachable from ") + addr;
+    return "error " + std::to_string(ee->ee_type) + " from " + addr;
+  }
+  return "";
+}
+
 int udp_from(int argc, char** argv) {
+  int ttl = 0;
+  if (argc > 2 && std::string(argv[2]) == "--ttl") {
+    if (argc < 4)
+      usage();
+    ttl = std::atoi(argv[3]);
+    argv += 2;
+    argc -= 2;
+  }
   if (argc != 5 && argc != 6)
     usage();
   int wait_ms = argc == 6 ? std::atoi(argv[5]) : 2000;
@@ -263,6 +309,14 @@ int udp_from(int argc, char** argv) {
     die("socket");
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  if (ttl > 0) {
+    // The hop count to send with, and every ICMP error queued to be read.
+    if ((v6 ? setsockopt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl))
+            : setsockopt(fd, SOL_IP, IP_TTL, &ttl, sizeof(ttl))) < 0 ||
+        (v6 ? setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof(one))
+            : setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one))) < 0)
+      die("setsockopt");
+  }
   if (bind(fd, reinterpret_cast<sockaddr*>(&*src), slen) < 0)
     die("bind");
   if (connect(fd, reinterpret_cast<sockaddr*>(&*dst), dlen) < 0)
@@ -276,6 +330,13 @@ int udp_from(int argc, char** argv) {
   if (n == 0) {
     std::puts("silence");
     return 0;
+  }
+  if (ttl > 0) {
+    std::string err = queued_error(fd, v6);
+    if (!err.empty()) {
+      std::puts(err.c_str());
+      return 0;
+    }
   }
   char buf[64];
   if (recv(fd, buf, sizeof(buf), 0) < 0) {
