@@ -123,7 +123,7 @@ traffic() {
 }
 
 # mask N F: the hex packet on stdin with what is not the director's to
-# choose masked.  The client's own per-socket randomness: the inner IPv4
+# choose masked, and the outer length fields (below).  The client's own per-socket randomness: the inner IPv4
 # ID (and so the inner header checksum) or the inner IPv6 flow label, and
 # GUE's UDP source port, a hash of the flow that takes the client socket's
 # transmit hash into account (it crosses veth and netns unchanged).  And
@@ -147,6 +147,16 @@ mask() {
 		fi
 		;;
 	esac
+	# The outer length fields and IPv4 header checksum: fou rewrites them
+	# in place when it strips UDP and GUE, in the very buffer the capture
+	# shares, so pktcap reads the wire's or fou's values as the race goes
+	# (seen: 0x43 once, 0x37 otherwise, for a 67-byte packet).  The
+	# line's length and the real server's answer vouch for them.
+	if [ "$2" = 4 ]; then
+		pkt=${pkt:0:4}llll${pkt:8:12}hhhh${pkt:24}
+	else
+		pkt=${pkt:0:8}llll${pkt:12}
+	fi
 	local i=$((o + t))
 	if [ "$2" = 4 ]; then
 		pkt=${pkt:0:i+8}iiii${pkt:i+12:8}hhhh${pkt:i+24}
