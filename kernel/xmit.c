@@ -40,8 +40,14 @@
 static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
 			 unsigned int mtu)
 {
-	/* GSO packets are cut to size (or refused) by the output path. */
-	if (skb->len <= mtu || skb_is_gso(skb))
+	/*
+	 * A GSO packet is too big if its segments will be, as ip_vs checks
+	 * it: left to the output path, a tunnelled one would be refused
+	 * there in an ICMP error to this host, and the client would wait
+	 * for its retransmission timer instead.
+	 */
+	if (skb->len <= mtu ||
+	    (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu)))
 		return false;
 	if (af == AF_INET6) {
 		/*

@@ -25,4 +25,11 @@
 #define AAVS_CTL_TABLE struct ctl_table
 #endif
 
+/* The GSO helpers: in skbuff.h before 6.6, net/gso.h since. */
+#ifdef AAVS_HAVE_NET_GSO_H
+#include <net/gso.h>
+#else
+#include <linux/skbuff.h>
+#endif
+
 #endif /* _AAVS_COMPAT_H */

@@ -23,7 +23,9 @@
 #           packet with its hop count less one; masked: what the client's
 #           socket randomises, see mask()); the MTU the client learns for each tunnel type is
 #           stock's (the path's 1300/1400 less the outer header and 8 + 4
-#           for GUE, 4 for GRE, 8 for GRE with checksum).  Before this case's change aavs refused
+#           for GUE, 4 for GRE, 8 for GRE with checksum), GSO packets
+#           included: the director's output path refuses none of them
+#           (FragFails, as with stock).  Before this case's change aavs refused
 #           GUE and GRE dests (EOPNOTSUPP): the same scenario failed.
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
@@ -193,12 +195,24 @@ client_mtu() {
 	on client ip route get $vip | sed -n 's/.* mtu \([0-9]*\).*/\1/p'
 }
 
+# frag_fails: the director's IPv4 and IPv6 FragFails, summed: packets its
+# own output path found too big and refused (an ICMP error to itself, for
+# a tunnel's outer packet: the client hears nothing).
+frag_fails() {
+	local v4 v6
+	v4=$(on director awk '$1 == "Ip:" { if (!c) { for (i = 1; i <= NF; i++) if ($i == "FragFails") c = i } else print $c }' /proc/net/snmp)
+	v6=$(on director awk '$1 == "Ip6FragFails" {print $2}' /proc/net/snmp6)
+	echo $((v4 + v6))
+}
+
 # scenario MODULE: everything above on MODULE; results in /tmp/encap.MODULE.
 scenario() {
 	local module=$1 out=/tmp/encap.$1 c n=0 f i
 	: >"$out"
 	modprobe $module
 	services
+	local fails0
+	fails0=$(frag_fails)
 	for c in nocsum csum remcsum; do
 		n=$((n + 1))
 		gue_csum $c
@@ -206,6 +220,8 @@ scenario() {
 		log "$module, rs1 on GUE --tun-$c: every flow answered by all three"
 		capture "$out" $n "$module gue $c"
 	done
+	# Too big in its segments: "fragmentation needed" before the tunnel.
+	echo "director FragFails: $(($(frag_fails) - fails0))" >>"$out"
 	on director ipvsadm -Sn >>"$out"
 	for f in 4 6; do
 		for i in 1 2 3; do
