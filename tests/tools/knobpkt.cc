@@ -274,7 +274,8 @@ std::string queued_error(int fd, bool v6) {
     if (off->sa_family == AF_INET)
       inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(off)->sin_addr, addr, sizeof(addr));
     else if (off->sa_family == AF_INET6)
-      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(off)->sin6_addr, addr, sizeof(addr));
+      inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(off)->sin6_addr, addr,
+                sizeof(addr));
     const int exceeded = v6 ? 3 : 11;  // ICMPV6_TIME_EXCEED, ICMP_TIME_EXCEEDED
     const int unreach = v6 ? 1 : 3;
     if (ee->ee_type == exceeded)

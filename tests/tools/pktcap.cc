@@ -34,8 +34,10 @@ namespace {
 
 // The protocol of the outermost header after IP, or -1.
 int outer_protocol(const uint8_t* p, ssize_t n) {
-  if (n >= 20 && (p[0] >> 4) == 4) return p[9];
-  if (n >= 40 && (p[0] >> 4) == 6) return p[6];
+  if (n >= 20 && (p[0] >> 4) == 4)
+    return p[9];
+  if (n >= 40 && (p[0] >> 4) == 6)
+    return p[6];
   return -1;
 }
 
@@ -47,18 +49,21 @@ int main(int argc, char** argv) {
     return 2;
   }
   const unsigned ifindex = if_nametoindex(argv[1]);
-  if (ifindex == 0) die(argv[1]);
+  if (ifindex == 0)
+    die(argv[1]);
   const int proto = std::atoi(argv[2]);
   const int count = std::atoi(argv[3]);
   const int timeout_ms = std::atoi(argv[4]);
 
   const int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
-  if (fd < 0) die("socket");
+  if (fd < 0)
+    die("socket");
   sockaddr_ll sll{};
   sll.sll_family = AF_PACKET;
   sll.sll_protocol = htons(ETH_P_ALL);
   sll.sll_ifindex = static_cast<int>(ifindex);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof(sll)) < 0) die("bind");
+  if (bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof(sll)) < 0)
+    die("bind");
   std::printf("# listening\n");
   std::fflush(stdout);
 
@@ -67,14 +72,20 @@ int main(int argc, char** argv) {
   while (seen < count) {
     pollfd pfd{fd, POLLIN, 0};
     const int r = poll(&pfd, 1, timeout_ms);
-    if (r < 0) die("poll");
-    if (r == 0) return 1;
+    if (r < 0)
+      die("poll");
+    if (r == 0)
+      return 1;
     sockaddr_ll from{};
     socklen_t fromlen = sizeof(from);
-    const ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fromlen);
-    if (n < 0) die("recvfrom");
-    if (from.sll_pkttype == PACKET_OUTGOING || outer_protocol(buf, n) != proto) continue;
-    for (ssize_t i = 0; i < n; ++i) std::printf("%02x", buf[i]);
+    const ssize_t n =
+        recvfrom(fd, buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &fromlen);
+    if (n < 0)
+      die("recvfrom");
+    if (from.sll_pkttype == PACKET_OUTGOING || outer_protocol(buf, n) != proto)
+      continue;
+    for (ssize_t i = 0; i < n; ++i)
+      std::printf("%02x", buf[i]);
     std::printf("\n");
     std::fflush(stdout);
     ++seen;
