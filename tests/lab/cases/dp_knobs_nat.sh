@@ -25,6 +25,7 @@
 #   - snat_reroute: at 0 replies follow the route to the client (router);
 #     at 1 (the default) they are routed as sent from the VIP (router2).
 . "$LAB/lib.sh"
+. "$LAB/cases/nat_back.inc"
 
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
 MODULE=${KNOBS_MODULE:-aavs}
@@ -81,19 +82,8 @@ on director ip route add default via 203.0.113.130 table 100
 on director ip -6 rule add from $VIP6 lookup 100
 on director ip -6 route add default via 2001:db8:d::2 table 100
 
-on back ip link add br0 type bridge
-on back ip link set br0 up
-veth director eth1 back p-dir
-on back ip link set p-dir master br0
-addr director eth1 203.0.113.65/26 2001:db8:b::65/64
-n=65
+nat_back rs1 rs2
 for rs in rs1 rs2; do
-	n=$((n + 1))
-	veth $rs eth0 back p-$rs
-	on back ip link set p-$rs master br0
-	addr $rs eth0 203.0.113.$n/26 2001:db8:b::$n/64
-	on $rs ip route add default via 203.0.113.65
-	on $rs ip -6 route add default via 2001:db8:b::65
 	serve $rs tcp 8080 $rs
 	serve $rs udp 5353 $rs
 done

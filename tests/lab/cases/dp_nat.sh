@@ -18,6 +18,7 @@
 #           port unreachable, translated, so the client sees ECONNREFUSED;
 #           a "too big" from a narrow hop reaches the server, translated.
 . "$LAB/lib.sh"
+. "$LAB/cases/nat_back.inc"
 
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
 
@@ -38,19 +39,10 @@ addr director lo $VIP4/32 $VIP6/128
 on director ip route add default via 192.0.2.1
 on director ip -6 route add default via 2001:db8:a::1
 on director sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-on back ip link add br0 type bridge
-on back ip link set br0 up
-veth director eth1 back p-dir
-on back ip link set p-dir master br0
-addr director eth1 203.0.113.65/26 2001:db8:b::65/64
+nat_back rs1 rs2
 n=65
 for rs in rs1 rs2; do
 	n=$((n + 1))
-	veth $rs eth0 back p-$rs
-	on back ip link set p-$rs master br0
-	addr $rs eth0 203.0.113.$n/26 2001:db8:b::$n/64
-	on $rs ip route add default via 203.0.113.65
-	on $rs ip -6 route add default via 2001:db8:b::65
 	serve $rs tcp 8080 $rs
 	serve $rs udp 5353 $rs
 	on $rs netcheck serve sctp 9 $rs 203.0.113.$n 2001:db8:b::$n &

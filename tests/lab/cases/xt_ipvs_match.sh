@@ -24,6 +24,7 @@
 #           tunnels only --ipvs), so a match that ignored its options
 #           would differ.  Without aavs's match the rules fail to load.
 . "$LAB/lib.sh"
+. "$LAB/cases/nat_back.inc"
 
 VIP4=192.0.2.10 VIP6=2001:db8:f::10
 
@@ -40,19 +41,8 @@ on director sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 # DR and IPIP replies come back through the director, from the VIP: not
 # martians here.
 on director sysctl -qw net.ipv4.conf.all.accept_local=1
-on back ip link add br0 type bridge
-on back ip link set br0 up
-veth director eth1 back p-dir
-on back ip link set p-dir master br0
-addr director eth1 203.0.113.65/26 2001:db8:b::65/64
-n=65
+nat_back rs1 rs2
 for rs in rs1 rs2; do
-	n=$((n + 1))
-	veth $rs eth0 back p-$rs
-	on back ip link set p-$rs master br0
-	addr $rs eth0 203.0.113.$n/26 2001:db8:b::$n/64
-	on $rs ip route add default via 203.0.113.65
-	on $rs ip -6 route add default via 2001:db8:b::65
 	on $rs sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
 	addr $rs lo $VIP4/32 $VIP6/128
