@@ -77,6 +77,12 @@ int aavs_sched_del_dest(struct aavs_service *svc, struct aavs_dest *dest);
 int aavs_sched_upd_dest(struct aavs_service *svc, struct aavs_dest *dest);
 struct aavs_dest *aavs_sched_schedule(struct aavs_service *svc,
 				      const struct aavs_sched_pkt *pkt);
+/*
+ * wlc's pick, under RCU: the usable dest with the smallest overhead /
+ * weight, the first in list order on ties (lblc and lblcr fall back on it,
+ * as ip_vs's do).
+ */
+struct aavs_dest *aavs_wlc_least(struct aavs_service *svc);
 /* The service's table digest, if its scheduler has one; under RCU. */
 bool aavs_sched_digest(struct aavs_service *svc, u64 *digest);
 

@@ -181,36 +181,6 @@ void aavs_lbl_done(struct aavs_service *svc)
 }
 
 /*
- * ip_vs's least-load pick for lblc and lblcr: the first dest with a weight
- * that is not overloaded, then any later one whose overhead / weight is
- * strictly smaller (ties stay with the earlier one in list order).
- */
-struct aavs_dest *aavs_lbl_least(struct aavs_service *svc)
-{
-	struct aavs_dest *dest, *least = NULL;
-	s64 loh = 0, doh;
-
-	list_for_each_entry_rcu(dest, &svc->destinations, n_list) {
-		if (test_bit(AAVS_DEST_OVERLOAD, &dest->flags))
-			continue;
-		if (!least) {
-			if (atomic_read(&dest->weight) > 0) {
-				least = dest;
-				loh = aavs_dest_overhead(dest);
-			}
-			continue;
-		}
-		doh = aavs_dest_overhead(dest);
-		if (loh * atomic_read(&dest->weight) >
-		    doh * atomic_read(&least->weight)) {
-			least = dest;
-			loh = doh;
-		}
-	}
-	return least;
-}
-
-/*
  * ip_vs's overload rule: more active connections than its weight, while
  * some dest of the service is below half of its own.
  */

@@ -72,7 +72,6 @@ void aavs_lbl_forget_dest(struct aavs_lbl_table *t, struct aavs_dest *dest,
 			  bool (*forget)(struct aavs_lbl_entry *en,
 					 struct aavs_dest *dest));
 
-struct aavs_dest *aavs_lbl_least(struct aavs_service *svc);
 bool aavs_lbl_overloaded(struct aavs_service *svc,
 			 const struct aavs_dest *dest);
 

@@ -116,7 +116,7 @@ static struct aavs_dest *aavs_lblc_schedule(struct aavs_service *svc,
 		    !aavs_lbl_overloaded(svc, dest))
 			return dest;
 	}
-	dest = aavs_lbl_least(svc);
+	dest = aavs_wlc_least(svc);
 	if (dest)
 		aavs_lblc_remember(t, &pkt->daddr, dest);
 	return dest;

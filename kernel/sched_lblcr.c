@@ -236,7 +236,7 @@ static struct aavs_dest *aavs_lblcr_schedule(struct aavs_service *svc,
 		if (dest && !aavs_lbl_overloaded(svc, dest))
 			return dest;
 	}
-	dest = aavs_lbl_least(svc);
+	dest = aavs_wlc_least(svc);
 	if (dest)
 		aavs_lblcr_remember(t, &pkt->daddr, dest);
 	return dest;

@@ -7,8 +7,7 @@
 #include "sched.h"
 #include "service.h"
 
-static struct aavs_dest *aavs_wlc_schedule(struct aavs_service *svc,
-					   const struct aavs_sched_pkt *pkt)
+struct aavs_dest *aavs_wlc_least(struct aavs_service *svc)
 {
 	struct aavs_dest *dest, *least = NULL;
 	u64 load, min_load = 0;
@@ -28,6 +27,12 @@ static struct aavs_dest *aavs_wlc_schedule(struct aavs_service *svc,
 		}
 	}
 	return least;
+}
+
+static struct aavs_dest *aavs_wlc_schedule(struct aavs_service *svc,
+					   const struct aavs_sched_pkt *pkt)
+{
+	return aavs_wlc_least(svc);
 }
 
 const struct aavs_sched_ops aavs_sched_wlc = {
