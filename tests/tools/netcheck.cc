@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -38,6 +39,7 @@
 namespace {
 
 constexpr int kIoTimeoutMs = 3000;
+constexpr int kConnectTimeoutS = 10;
 constexpr size_t kMaxMessage = 4000;  // IPv4 and IPv6 fragments too
 
 struct Proto {
@@ -212,6 +214,10 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
     die("socket");
   std::optional<std::string> result;
   char buf[kMaxMessage + 64];
+  // A SYN nobody answers would hold connect() for the kernel's two
+  // minutes of retries; three of them (1 s, 3 s, 7 s) are enough here.
+  timeval connect_timeout{kConnectTimeoutS, 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_timeout, sizeof(connect_timeout));
   bool connected = connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0;
   if (connected)
     note_source_port(fd, ports);
