@@ -24,6 +24,7 @@
 #include "conn.h"
 #include "defense.h"
 #include "dest.h"
+#include "nfct.h"
 #include "pernet.h"
 #include "proto_state.h"
 #include "service.h"
@@ -277,6 +278,7 @@ static void aavs_conn_kill(struct aavs_conn *cp)
 		       AAVS_CONN_F_PROBATION;
 	aavs_conn_unbind(cp);
 	spin_unlock_bh(&cp->lock);
+	aavs_nfct_conn_gone(cp);
 	/* The dest's service reference keeps the service alive. */
 	if (on_probation)
 		aavs_svc_event(dest->svc, AAVS_EV_EXPIRED);
@@ -353,7 +355,7 @@ struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 	cp->flags = p->flags |
 		    (dflags & (IP_VS_CONN_F_FWD_MASK | IP_VS_CONN_F_NOOUTPUT));
 	if (!(cp->flags & IP_VS_CONN_F_TEMPLATE))
-		cp->flags |= IP_VS_CONN_F_INACTIVE;
+		cp->flags |= IP_VS_CONN_F_INACTIVE | aavs_nfct_flag(an);
 	spin_lock_init(&cp->lock);
 	if (p->timeout)
 		cp->timeout = p->timeout;

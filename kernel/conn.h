@@ -59,6 +59,8 @@ struct aavs_conn {
  * made lives as long.  Free in ip_vs's 16 bits.
  */
 #define AAVS_CONN_F_PROBATION	0x8000
+/* Made with conntrack=1: its packets stay tracked (nfct.c).  ip_vs's bit 16. */
+#define AAVS_CONN_F_NFCT	0x4000
 /* ip_vs's TCP CLOSE timeout: what a one-shot spoofed packet leaves behind. */
 #define AAVS_PROBATION_SECS	10
 

@@ -222,7 +222,7 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	aavs_conn_count_out(an, cp, skb->len);
 	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pp.event);
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
-		return aavs_direct_reply(skb);
+		return aavs_reply_mark(skb, cp);
 	return aavs_nat_reply(an, skb, cp, &iph);
 }
 

@@ -279,7 +279,7 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
 		aavs_conn_count_out(an, cp, skb->len);
-		return aavs_direct_reply(skb);
+		return aavs_reply_mark(skb, cp);
 	}
 	if (!aavs_icmp_csum_ok(skb, iph))
 		return NF_DROP;
@@ -287,6 +287,5 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport) ||
 	    aavs_snat_reroute(an, skb, iph->af))
 		return NF_DROP;
-	skb->ipvs_property = 1;
-	return NF_ACCEPT;
+	return aavs_reply_mark(skb, cp);
 }

@@ -16,6 +16,7 @@
 #include "defense.h"
 #include "dest.h"
 #include "newconn.h"
+#include "nfct.h"
 #include "pernet.h"
 #include "proto.h"
 #include "sched.h"
@@ -273,10 +274,21 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 				   unsigned int *verdict)
 {
 	struct aavs_conn *cp;
+	bool stale;
 
 	cp = aavs_newconn_lookup(an->net, iph, pp, AAVS_DIR_INPUT);
+	/*
+	 * Starting over while conntrack holds the flow's old entry would
+	 * send it to the old server: drop the packet, the entry goes with
+	 * the conn, and the client's next try is scheduled afresh.
+	 */
 	if (cp && pp->opening && aavs_conn_reschedule(an, cp)) {
+		stale = aavs_nfct_stale(cp, skb);
 		aavs_conn_expire_now(cp);
+		if (stale) {
+			*verdict = NF_DROP;
+			return NULL;
+		}
 		cp = NULL;
 	}
 	/* A deleted dest: drop, or forget the conn with expire_nodest_conn. */
@@ -284,7 +296,10 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 		*verdict = NF_DROP;
 		if (!READ_ONCE(an->sysctl.expire_nodest_conn))
 			return NULL;
+		stale = aavs_nfct_stale(cp, skb);
 		aavs_conn_expire_now(cp);
+		if (stale)
+			return NULL;
 		cp = NULL;
 	}
 	if (!cp)

@@ -56,7 +56,7 @@ static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(am_droprate, false),
 	AAVS_KNOB(drop_entry, true),
 	AAVS_KNOB(drop_packet, true),
-	AAVS_REFUSED(conntrack),
+	AAVS_KNOB(conntrack, false),
 	AAVS_KNOB(secure_tcp, true),
 	AAVS_KNOB(snat_reroute, false),
 	AAVS_REFUSED(cache_bypass),

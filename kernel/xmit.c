@@ -7,7 +7,7 @@
  * Packets come from the LOCAL_IN hook, with the network header at
  * skb->data.  They leave through LOCAL_OUT and dst_output() marked with
  * ipvs_property, so no IPVS hook looks at them twice; the connection table
- * is what keeps state, so conntrack is told to leave them alone.
+ * keeps their state, and conntrack only with conntrack=1 (nfct.c).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -26,11 +26,11 @@
 #include <net/inet_ecn.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
-#include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 #include <net/sctp/checksum.h>
 
 #include "conn.h"
+#include "nfct.h"
 #include "pernet.h"
 #include "tunnel.h"
 #include "xmit.h"
@@ -102,22 +102,15 @@ static bool aavs_hop(struct net *net, struct sk_buff *skb, u16 af,
 	return true;
 }
 
-static void aavs_untrack(struct sk_buff *skb)
-{
-#if IS_ENABLED(CONFIG_NF_CONNTRACK)
-	nf_reset_ct(skb);
-	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
-#endif
-}
-
 /* Make a received packet a locally sent one: the state of the old path goes. */
-static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r)
+static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r,
+			     const struct aavs_conn *cp)
 {
 	skb->ipvs_property = 1;
 	skb_orphan(skb);		/* early demux may have set a socket */
 	skb_forward_csum(skb);
 	skb_clear_tstamp(skb);
-	aavs_untrack(skb);
+	aavs_nfct_leave(skb, cp, true);
 	skb_dst_drop(skb);
 	aavs_route_attach(skb, r);
 }
@@ -147,7 +140,7 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_DROP;
 	}
-	aavs_prepare_out(skb, &r);
+	aavs_prepare_out(skb, &r, cp);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
@@ -209,7 +202,9 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
 	if (fragment)
 		df = 0;
-	if (iptunnel_handle_offloads(skb, aavs_tun_gso_type(tun, skb) |
+	/* conntrack=1: the inner packet's entry is confirmed here or never. */
+	if (!aavs_nfct_tunnel(skb, cp) ||
+	    iptunnel_handle_offloads(skb, aavs_tun_gso_type(tun, skb) |
 				     (cp->daf == AF_INET6 ? SKB_GSO_IPXIP6 :
 							    SKB_GSO_IPXIP4)))
 		goto drop;
@@ -217,7 +212,7 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	/* No inner link layer: segmentation finds the inner IP header here. */
 	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
 
-	aavs_prepare_out(skb, &r);
+	aavs_prepare_out(skb, &r, cp);
 	/* Outer IPv6 fragments only what it is told it may. */
 	if (fragment)
 		skb->ignore_df = 1;
@@ -385,7 +380,7 @@ static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
-	aavs_prepare_out(skb, &r);
+	aavs_prepare_out(skb, &r, cp);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
@@ -406,10 +401,10 @@ int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af)
 	return ip_route_me_harder(an->net, skb->sk, skb, RTN_LOCAL);
 }
 
-unsigned int aavs_direct_reply(struct sk_buff *skb)
+unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp)
 {
 	skb->ipvs_property = 1;
-	aavs_untrack(skb);
+	aavs_nfct_leave(skb, cp, false);
 	return NF_ACCEPT;
 }
 
@@ -422,9 +417,7 @@ unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
 	if (aavs_snat_reroute(an, skb, iph->af))
 		return NF_DROP;
-	skb->ipvs_property = 1;
-	aavs_untrack(skb);
-	return NF_ACCEPT;
+	return aavs_reply_mark(skb, cp);
 }
 
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,

@@ -33,10 +33,11 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			  struct aavs_conn *cp, const struct aavs_iph *iph);
 
 /*
- * A DR or tunnel reply passing this director: left as it is, but IPVS's
- * (ipvs_property, untracked), as ip_vs marks it.  NF_ACCEPT.
+ * A reply passing this director to the client, NAT's once rewritten, DR's
+ * and tunnels' as they are: IPVS's now (ipvs_property; untracked unless
+ * conntrack=1), as ip_vs marks them.  NF_ACCEPT.
  */
-unsigned int aavs_direct_reply(struct sk_buff *skb);
+unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp);
 
 /* NAT: rewrite a real server's reply so it comes from the virtual service. */
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,

@@ -24,7 +24,7 @@ packages=(
 	debhelper dh-dkms dpkg-dev lintian
 	# the lab: a qemu guest built from these
 	qemu-system-x86 busybox-static cpio zstd iproute2 ipvsadm keepalived
-	bird2 util-linux procps ethtool lksctp-tools libsctp-dev frr iptables
+	bird2 util-linux procps ethtool lksctp-tools libsctp-dev frr iptables conntrack
 )
 
 missing=()

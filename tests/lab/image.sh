@@ -66,6 +66,9 @@ if [ -x /usr/sbin/xtables-legacy-multi ]; then
 	for so in /usr/lib/x86_64-linux-gnu/xtables/*.so; do copy_bin "$so"; done
 fi
 
+# conntrack -L, for dp_conntrack.
+[ -x /usr/sbin/conntrack ] && copy_bin /usr/sbin/conntrack
+
 # Files the tools read: service names for ipvsadm's listing, users for
 # keepalived, bird and FRR (whose daemons must be in frrvty), protocol names.
 cp /etc/services /etc/protocols "$root/etc/"
@@ -83,12 +86,15 @@ mods="veth bridge dummy ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_sh ip_
       x_tables"
 # The other stock schedulers are for sched_more's and sched_lblc's
 # reference (with tc's marking for the latter), xt_ipvs and the tables
-# iptables (legacy and nft) hangs it in for xt_ipvs_match's; the debug
+# iptables (legacy and nft) hangs it in for xt_ipvs_match's, filter and
+# NAT tables for dp_conntrack's; the debug
 # kernel, whose
 # cases never compare with them, does not build them.
 [ -n "$modroot" ] || mods="$mods ip_vs_dh ip_vs_sed ip_vs_nq ip_vs_fo ip_vs_ovf
 	ip_vs_lblc ip_vs_lblcr sch_ingress cls_u32 act_skbedit
-	xt_ipvs iptable_mangle ip6table_mangle nft_compat"
+	xt_ipvs iptable_mangle ip6table_mangle nft_compat
+	iptable_filter ip6table_filter iptable_nat ip6table_nat xt_conntrack
+	xt_MASQUERADE nf_conntrack_netlink"
 # twos came with 6.7 (sched_twos, on 6.12).
 if [ -z "$modroot" ] && find "/lib/modules/$kver" -name 'ip_vs_twos.ko*' | grep -q .; then
 	mods="$mods ip_vs_twos"

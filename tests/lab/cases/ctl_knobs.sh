@@ -3,8 +3,8 @@
 #
 #   topology: one namespace "k" (its own net.ipv4.vs.*), lo and one link
 #             to "rs" for real-server addresses
-#   action:   write each refused sysctl (conntrack, cache_bypass,
-#             backup_only) a non-default value, then its default; write
+#   action:   write each refused sysctl (cache_bypass, backup_only) a
+#             non-default value, then its default; write
 #             every implemented one a non-default value; add and edit
 #             tunnel real servers with GUE, GRE and tunnel checksums with
 #             the stock ipvsadm and aavs-ipvsadm
@@ -16,8 +16,8 @@
 #             refused).
 . "$LAB/lib.sh"
 
-REFUSED="conntrack cache_bypass backup_only"
-declare -A IMPLEMENTED=([snat_reroute]=0 [nat_icmp_send]=1 [pmtu_disc]=0
+REFUSED="cache_bypass backup_only"
+declare -A IMPLEMENTED=([conntrack]=1 [snat_reroute]=0 [nat_icmp_send]=1 [pmtu_disc]=0
 	[schedule_icmp]=1 [ignore_tunneled]=1)
 VIP=203.0.113.10 RIP=192.0.2.11
 
