@@ -34,6 +34,7 @@
 N=${BENCH_PACKETS:-50000}
 ROUNDS=${BENCH_ROUNDS:-7}
 FILL_ROUNDS=${BENCH_FILL_ROUNDS:-3}
+CT_ROUNDS=${BENCH_CT_ROUNDS:-3}
 VIP=203.0.113.10
 BIG_FLOWS=$((17 * 61681))
 
@@ -182,6 +183,30 @@ for r in $(seq "$FILL_ROUNDS"); do
 	ipvs_teardown
 done
 
+# conntrack=1's cost, on a director whose own rules keep conntrack on
+# (here a stateful FORWARD rule): over 1k flows, aavs with conntrack=0
+# (each packet gets an entry in PREROUTING, which IPVS then drops and
+# untracks), aavs with conntrack=1 (entries kept and confirmed) and stock
+# with conntrack=1, in CT_ROUNDS rounds.
+ct_round() {
+	local s=$1 ct=$2 r=$3
+	case $s in aavs) load_aavs ;; stock) load_stock_ipvs ;; esac
+	on director iptables-legacy -A FORWARD -m conntrack --ctstate INVALID -j DROP
+	on director sysctl -qw net.ipv4.vs.conntrack=$ct
+	onek_stack "$s-ct$ct-$r"
+	on director iptables-legacy -F FORWARD
+	on director conntrack -F 2>/dev/null || true
+	ipvs_teardown
+}
+if command -v conntrack >/dev/null; then
+	for r in $(seq "$CT_ROUNDS"); do
+		log "conntrack round $r of $CT_ROUNDS"
+		ct_round aavs 0 $r
+		ct_round aavs 1 $r
+		ct_round stock 1 $r
+	done
+fi
+
 # summary PROTO: per-round ratios and their medians.
 summary() {
 	local p=$1 r
@@ -205,8 +230,22 @@ summary() {
 }
 
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", ($2 > 0 ? $1 / $2 : 0) }'; }
+# ct_summary PROTO A B: the median over the conntrack rounds of A's pps / B's.
+ct_summary() {
+	local p=$1 a=$2 b=$3 r
+	for r in $(seq "$CT_ROUNDS"); do
+		ratio "${PPS[$p-1k-$a-$r]:-0}" "${PPS[$p-1k-$b-$r]:-0}"
+		echo
+	done | sort -n | awk -v n="$p $a/$b" '{ v[NR] = $1; l = l " " $1 } END { printf "BENCH ratio %s pps median %s (rounds:%s)\n", n, v[int((NR + 1) / 2)], l }'
+}
 summary udp
 summary tcp
+if command -v conntrack >/dev/null; then
+	for p in udp tcp; do
+		ct_summary $p aavs-ct1 aavs-ct0
+		ct_summary $p aavs-ct1 stock-ct1
+	done
+fi
 for r in $(seq "$FILL_ROUNDS"); do
 	echo "$(ratio ${PPS[udp-1m-aavs-$r]} ${PPS[udp-1k-fill-$r]})"
 done | sort -n | awk '{ v[NR] = $1; l = l " " $1 } END { printf "BENCH ratio 1M/1k aavs median %s (rounds:%s)\n", v[int((NR + 1) / 2)], l }'
