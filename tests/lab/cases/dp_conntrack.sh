@@ -10,12 +10,13 @@
 #   198.51.100.2  eth0 .1 │ eth1 .65      └─ rs2 .67 / ::67
 #                 VIP 192.0.2.10 / 2001:db8:f::10 (lo)
 #   VIP:80/TCP -> RS:8080 and VIP:53/UDP -> RS:5353 by NAT (both
-#   servers), VIP:54/UDP by DR (rs1).
+#   servers), VIP:54/UDP by DR (rs1), VIP:55/UDP by IPIP (rs2).
 #
 #   action, per module (stock ip_vs, then aavs), conntrack=1:
 #     filter  FORWARD policy DROP but --ctstate ESTABLISHED; the real
 #             servers route via the director; 4 TCP and 4 UDP flows per
-#             NAT service, 4 to the DR one, IPv4 and IPv6; conntrack -L;
+#             NAT service, 4 to the DR and IPIP ones, IPv4 and IPv6;
+#             conntrack -L;
 #     masq    the real servers lose their default route; the director
 #             masquerades what leaves by eth1; the same NAT flows;
 #     expiry  UDP timeout 2 s: one datagram's entry, gone 8 s later
@@ -30,6 +31,8 @@
 VIP4=192.0.2.10 VIP6=2001:db8:f::10
 
 command -v conntrack >/dev/null || skip "no conntrack tool in the image"
+modprobe ipip
+modprobe ip6_tunnel
 netns_new client director back rs1 rs2
 veth client eth0 director eth0
 addr client eth0 198.51.100.2/24 2001:db8:c::2/64
@@ -41,13 +44,17 @@ on director sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
 # DR replies come back through the director, from the VIP: not martians.
 on director sysctl -qw net.ipv4.conf.all.accept_local=1
 nat_back rs1 rs2
-on rs1 sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-addr rs1 lo $VIP4/32 $VIP6/128
 for rs in rs1 rs2; do
+	on $rs sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
+	addr $rs lo $VIP4/32 $VIP6/128
+	on $rs ip link set tunl0 up
+	on $rs ip link set ip6tnl0 up
 	serve $rs tcp 8080 $rs
 	serve $rs udp 5353 $rs
 done
 serve rs1 udp 54 rs1
+serve rs2 udp 55 rs2
 wait_for on client ping -c1 -W1 198.51.100.1
 wait_for on director ping -c1 -W1 203.0.113.67
 
@@ -59,11 +66,13 @@ services() {
 		on director ipvsadm -A -t $v:80 -s rr
 		on director ipvsadm -A -u $v:53 -s rr
 		on director ipvsadm -A -u $v:54 -s rr
+		on director ipvsadm -A -u $v:55 -s rr
 		for rip in $rip1 $rip2; do
 			on director ipvsadm -a -t $v:80 -r $rip:8080 -m
 			on director ipvsadm -a -u $v:53 -r $rip:5353 -m
 		done
 		on director ipvsadm -a -u $v:54 -r $rip1:54 -g
+		on director ipvsadm -a -u $v:55 -r $rip2:55 -i
 	done
 }
 
@@ -116,7 +125,7 @@ scenario() {
 	log "$module, conntrack=$ct: stateful filter"
 	ipt -P FORWARD DROP
 	ipt -A FORWARD -m conntrack --ctstate ESTABLISHED -j ACCEPT
-	if flows 53 54; then echo "filter: answered" >>"$out"
+	if flows 53 54 55; then echo "filter: answered" >>"$out"
 	else echo "filter: not answered" >>"$out"; fi
 	entries | sed 's/^/filter: /' >>"$out"
 	ipt -F FORWARD
