@@ -31,50 +31,8 @@
 VIP4=192.0.2.10 VIP6=2001:db8:f::10
 
 command -v conntrack >/dev/null || skip "no conntrack tool in the image"
-modprobe ipip
-modprobe ip6_tunnel
-netns_new client director back rs1 rs2
-veth client eth0 director eth0
-addr client eth0 198.51.100.2/24 2001:db8:c::2/64
-addr director eth0 198.51.100.1/24 2001:db8:c::1/64
-on client ip route add $VIP4/32 via 198.51.100.1
-on client ip -6 route add $VIP6/128 via 2001:db8:c::1
-addr director lo $VIP4/32 $VIP6/128
-on director sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-# DR replies come back through the director, from the VIP: not martians.
-on director sysctl -qw net.ipv4.conf.all.accept_local=1
-nat_back rs1 rs2
-for rs in rs1 rs2; do
-	on $rs sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.tunl0.rp_filter=0
-	addr $rs lo $VIP4/32 $VIP6/128
-	on $rs ip link set tunl0 up
-	on $rs ip link set ip6tnl0 up
-	serve $rs tcp 8080 $rs
-	serve $rs udp 5353 $rs
-done
-serve rs1 udp 54 rs1
-serve rs2 udp 55 rs2
-wait_for on client ping -c1 -W1 198.51.100.1
+nat_back_mixed_topology $VIP4 $VIP6
 wait_for on director ping -c1 -W1 203.0.113.67
-
-services() {
-	local f v rip1 rip2
-	for f in 4 6; do
-		if [ $f = 4 ]; then v=$VIP4 rip1=203.0.113.66 rip2=203.0.113.67
-		else v="[$VIP6]" rip1="[2001:db8:b::66]" rip2="[2001:db8:b::67]"; fi
-		on director ipvsadm -A -t $v:80 -s rr
-		on director ipvsadm -A -u $v:53 -s rr
-		on director ipvsadm -A -u $v:54 -s rr
-		on director ipvsadm -A -u $v:55 -s rr
-		for rip in $rip1 $rip2; do
-			on director ipvsadm -a -t $v:80 -r $rip:8080 -m
-			on director ipvsadm -a -u $v:53 -r $rip:5353 -m
-		done
-		on director ipvsadm -a -u $v:54 -r $rip1:54 -g
-		on director ipvsadm -a -u $v:55 -r $rip2:55 -i
-	done
-}
 
 # ipt ARGS: the same rule for IPv4 and IPv6.
 ipt() {
@@ -119,7 +77,7 @@ scenario() {
 	local module=$1 ct=$2 out=/tmp/ct.$1.$2 rs
 	modprobe $module
 	on director sysctl -qw net.ipv4.vs.conntrack=$ct
-	services
+	nat_back_mixed $VIP4 $VIP6
 	: >"$out"
 
 	log "$module, conntrack=$ct: stateful filter"
