@@ -29,18 +29,12 @@ static bool aavs_nfct_on(const struct aavs_conn *cp)
 	return READ_ONCE(cp->flags) & AAVS_CONN_F_NFCT;
 }
 
-static void aavs_nfct_untrack(struct sk_buff *skb)
-{
-	nf_reset_ct(skb);
-	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
-}
-
 /*
  * A NAT conn's entry, still unconfirmed, in the client's direction: its
  * reply comes from the real server (@to_server) or goes to the VIP.
  */
-static void aavs_nfct_expect_reply(struct sk_buff *skb,
-				   const struct aavs_conn *cp, bool to_server)
+void aavs_nfct_expect_reply(struct sk_buff *skb, const struct aavs_conn *cp,
+			    bool to_server)
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct = nf_ct_get(skb, &ctinfo);
@@ -66,15 +60,6 @@ static void aavs_nfct_expect_reply(struct sk_buff *skb,
 			reply.dst.u.all = cp->vport;
 	}
 	nf_conntrack_alter_reply(ct, &reply);
-}
-
-void aavs_nfct_leave(struct sk_buff *skb, const struct aavs_conn *cp,
-		     bool to_server)
-{
-	if (aavs_nfct_on(cp))
-		aavs_nfct_expect_reply(skb, cp, to_server);
-	else
-		aavs_nfct_untrack(skb);
 }
 
 bool aavs_nfct_tunnel(struct sk_buff *skb, const struct aavs_conn *cp)

@@ -4,8 +4,10 @@
 
 #include <linux/skbuff.h>
 #include <linux/types.h>
+#include <net/netfilter/nf_conntrack.h>
 
-struct aavs_conn;
+#include "conn.h"
+
 struct aavs_net;
 
 /*
@@ -18,13 +20,24 @@ struct aavs_net;
 /* The flag a new conn of this namespace gets: AAVS_CONN_F_NFCT or 0. */
 u16 aavs_nfct_flag(const struct aavs_net *an);
 
+void aavs_nfct_expect_reply(struct sk_buff *skb, const struct aavs_conn *cp,
+			    bool to_server);
+
 /*
  * A forwarded packet leaves IPVS: untracked (conntrack=0), or tracked
  * with a NAT conn's real server (client to server) or VIP (server to
- * client) in conntrack's expected reply.
+ * client) in conntrack's expected reply.  Inline: every packet comes here.
  */
-void aavs_nfct_leave(struct sk_buff *skb, const struct aavs_conn *cp,
-		     bool to_server);
+static inline void aavs_nfct_leave(struct sk_buff *skb,
+				   const struct aavs_conn *cp, bool to_server)
+{
+	if (unlikely(READ_ONCE(cp->flags) & AAVS_CONN_F_NFCT)) {
+		aavs_nfct_expect_reply(skb, cp, to_server);
+		return;
+	}
+	nf_reset_ct(skb);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
 
 /*
  * A tunnelled packet: its entry is confirmed now, since only the outer
