@@ -23,10 +23,12 @@
 #   die at once, so rs4 holds no connection there when it is deleted.
 #
 #   action: CHURN_SECS (default 60) of SYN floods, UDP floods (IPv4 and
-#           IPv6, every source port) and a control loop; then real TCP and
-#           UDP through the VIP, flush, namespaces deleted, rmmod aavs.
+#           IPv6, every source port) and a control loop, conntrack=1 and
+#           conntrack on; then real TCP and UDP through the VIP, flush,
+#           namespaces deleted, rmmod aavs.
 #   expect: no BUG/WARNING/refcount_t line (the lab fails the case on any),
 #           answers after the churn, the conn cache empties, aavs unloads.
+#   knobs:  CHURN_SECS, CHURN_CONNTRACK (default 1; 0 leaves conntrack off)
 . "$LAB/lib.sh"
 
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
@@ -152,6 +154,15 @@ flood() {
 topology
 load_aavs
 on director sysctl -qw net.ipv4.vs.sloppy_tcp=1
+# conntrack=1 with conntrack on (a rule that changes nothing): conns take
+# and drop conntrack entries while dests and services go under them.
+if [ "${CHURN_CONNTRACK:-1}" = 1 ]; then
+	on director sysctl -qw net.ipv4.vs.conntrack=1
+	on director iptables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT ||
+		fail "no conntrack rule"
+	on director ip6tables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT ||
+		fail "no conntrack rule (IPv6)"
+fi
 services | on director ipvsadm -R
 
 log "churn for ${SECS}s under SYN and UDP floods (4 vCPUs: $(nproc))"
