@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -215,6 +216,10 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
     die("socket");
   if (src && bind(fd, reinterpret_cast<const sockaddr*>(&*src), src_len) < 0)
     die("bind source");
+  // connect() waits as long as a send may: a handshake whose answers never
+  // come back fails after kIoTimeoutMs, not after the SYN retries (minutes).
+  timeval limit{kIoTimeoutMs / 1000, (kIoTimeoutMs % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
   std::optional<std::string> result;
   char buf[kMaxMessage + 64];
   bool connected = connect(fd, reinterpret_cast<const sockaddr*>(&dst), len) == 0;
