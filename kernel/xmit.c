@@ -110,13 +110,20 @@ static void aavs_untrack(struct sk_buff *skb)
 #endif
 }
 
-/* Make a received packet a locally sent one: the state of the old path goes. */
+/*
+ * Make a packet a locally sent one: the state of the old path goes.  A
+ * received one (it has a device) may hold the socket early demux found,
+ * and its receive time; a local client's keeps its socket, which owns it,
+ * and the departure time that socket gave it.
+ */
 static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r)
 {
 	skb->ipvs_property = 1;
-	skb_orphan(skb);		/* early demux may have set a socket */
+	if (skb->dev) {
+		skb_orphan(skb);
+		skb_clear_tstamp(skb);
+	}
 	skb_forward_csum(skb);
-	skb_clear_tstamp(skb);
 	aavs_untrack(skb);
 	skb_dst_drop(skb);
 	aavs_route_attach(skb, r);
