@@ -6,27 +6,34 @@
 # aavs, each on a fresh topology; the two runs must agree.
 #
 #   director eth0 192.0.2.10 / 2001:db8:a::10 ── lan ─┬─ rs1 .11 / ::11 (VIP on lo)
-#            eth1 203.0.113.65 ── back ─┬─ nat1 .66   └─ rs2 .12 / ::12
+#            eth1 203.0.113.65 ── back ─┬─ nat1 .66   ├─ rs2 .12 / ::12
+#                                       │             └─ client .2 / ::2
 #            VIP 203.0.113.10 /         └─ nat2 .67  (route via the director)
 #                2001:db8:f::10 on lo
 #   DR:  VIP:80/tcp, VIP:53/udp -> rs1, rs2 (-g)
 #   NAT: VIP:8080/tcp, VIP:5353/udp -> nat1, nat2 (-m);
-#        VIP:54/udp -> 127.0.0.1:5454 / [::1]:5454 (-m), a daemon on the
-#        director itself
+#        VIP:54/udp -> 127.0.0.1:5454 / [::1]:5454 and VIP:55/udp ->
+#        eth1's address:5455 (-m), daemons on the director itself
 #
 #   action: netcheck in the director's namespace asks each service, IPv4
 #           and IPv6.  To NAT services it sends from the VIP (the address
 #           the kernel picks); to DR ones from eth0's address, as the real
-#           servers hold the VIP too, and answer it directly.
+#           servers hold the VIP too, and answer it directly.  A remote
+#           client asks VIP:55 (and VIP:54) too.  4000-byte messages:
+#           TCP (GSO bursts) by DR and NAT, UDP by NAT.
 #   expect: with both modules, every flow answered, by both servers of a
 #           pair; the loopback daemon answers a local client (only another
-#           host's packets are kept from loopback); the same answers,
-#           `ipvsadm -Ln --stats` conns (and UDP packets), the same -Lnc
-#           entries and states, and the same TTL / hop limit at the real
-#           server.  An IPv4 DR reply comes from the VIP, a local address:
-#           the director takes it only with accept_local (both modules).
-#           Before aavs hooked LOCAL_OUT, the local client's packets went
-#           to the director's own stack: nothing answered, the case failed.
+#           host's packets are kept from loopback), the eth1 one local and
+#           remote clients (its replies rewritten at LOCAL_OUT); the same
+#           answers, `ipvsadm -Ln --stats` conns (and UDP packets), the same
+#           -Lnc entries and states, and the same TTL / hop limit at the
+#           real server; big TCP messages answered, a big UDP datagram
+#           refused as too big (the socket only learns the path MTU from
+#           it).  An IPv4 DR reply comes from the VIP, a local
+#           address: the director takes it only with accept_local (both
+#           modules).  Before aavs hooked LOCAL_OUT, its packets looped
+#           through lo to LOCAL_IN: DR worked, but NAT replies reached the
+#           local socket untranslated and the case failed there.
 . "$LAB/lib.sh"
 . "$LAB/cases/nat_back.inc"
 
@@ -35,9 +42,14 @@ SRC4=192.0.2.10 SRC6=2001:db8:a::10
 
 topology() {
 	local i rs
-	netns_new lan back director rs1 rs2 nat1 nat2
+	netns_new lan back director rs1 rs2 nat1 nat2 client
 	on lan ip link add br0 type bridge
 	on lan ip link set br0 up
+	veth client eth0 lan p-client
+	on lan ip link set p-client master br0
+	addr client eth0 192.0.2.2/24 2001:db8:a::2/64
+	on client ip route add $VIP4/32 via $SRC4
+	on client ip -6 route add $VIP6/128 via $SRC6
 	veth director eth0 lan p-director
 	on lan ip link set p-director master br0
 	addr director eth0 $SRC4/24 $SRC6/64
@@ -59,6 +71,7 @@ topology() {
 		serve $rs udp 5353 $rs
 	done
 	serve director udp 5454 director
+	serve director udp 5455 director
 	wait_for on director ping -c1 -W1 192.0.2.12
 	wait_for on director ping -6 -c1 -W1 2001:db8:a::12
 	wait_for on director ping -c1 -W1 203.0.113.67
@@ -85,6 +98,10 @@ services() {
 	done
 	on director ipvsadm -a -u $VIP4:54 -r 127.0.0.1:5454 -m
 	on director ipvsadm -a -u "[$VIP6]:54" -r "[::1]:5454" -m
+	on director ipvsadm -A -u $VIP4:55 -s rr
+	on director ipvsadm -a -u $VIP4:55 -r 203.0.113.65:5455 -m
+	on director ipvsadm -A -u "[$VIP6]:55" -s rr
+	on director ipvsadm -a -u "[$VIP6]:55" -r "[2001:db8:b::65]:5455" -m
 }
 
 # ask STACK PROTO VIP PORT [SOURCE]: 6 flows from the director; the
@@ -97,9 +114,17 @@ ask() {
 	echo "$proto $vip:$port: $(echo "$seen" | sort | uniq -c | xargs)" >>"$RECORD"
 	case $port in
 	80 | 53) grep -qx rs1 <<<"$seen" && grep -qx rs2 <<<"$seen" ;;
-	54) ! grep -qvx director <<<"$seen" ;;
+	54 | 55) ! grep -qvx director <<<"$seen" ;;
 	*) grep -qx nat1 <<<"$seen" && grep -qx nat2 <<<"$seen" ;;
 	esac || fail "$stack: $proto to $vip:$port: not both servers: $(echo "$seen" | sort | uniq -c | xargs)"
+}
+
+# remote_ask VIP PORT: 2 flows from the client namespace; whether they were
+# answered, and by whom, goes to the record.
+remote_ask() {
+	local seen
+	seen=$(on client netcheck ask udp $1 $2 "remote" 2 2>/dev/null) || true
+	echo "remote udp $1:$2: $(echo "$seen" | sort | uniq -c | xargs)" >>"$RECORD"
 }
 
 # hops FAMILY VIP SOURCE: the TTL / hop limit a DR real server sees on a
@@ -126,6 +151,7 @@ svc_stats() { on director ipvsadm -Ln --stats | awk '$1 == "TCP" {print $1, $2, 
 counted() { [ "$(svc_stats | awk '{s += $3} END {print s}')" -ge "$1" ]; }
 
 run() {
+	local big vip
 	STACK=$1 RECORD=/tmp/local-client.$1
 	: >"$RECORD"
 	topology
@@ -150,8 +176,28 @@ run() {
 	ask $STACK udp $VIP6 5353
 	ask $STACK udp $VIP4 54
 	ask $STACK udp $VIP6 54
-	# 1 + 2 + 2 probe flows, then 6 per ask.
-	wait_for -t 20 counted 65
+	ask $STACK udp $VIP4 55
+	ask $STACK udp $VIP6 55
+	log "$STACK: big messages: TCP in GSO bursts, UDP over the path MTU"
+	big=$(head -c 4000 /dev/zero | tr '\0' b)
+	NETCHECK_SOURCE=$SRC4 on director netcheck ask tcp $VIP4 80 "$big" 2 >/dev/null ||
+		fail "$STACK: 4000-byte TCP messages by DR"
+	on director netcheck ask tcp $VIP6 8080 "$big" 2 >/dev/null ||
+		fail "$STACK: 4000-byte TCP messages by NAT"
+	for vip in $VIP4 $VIP6; do
+		if on director netcheck ask udp $vip 5353 "$big" 1 >/dev/null 2>&1; then
+			echo "4000-byte UDP to $vip by NAT: answered" >>"$RECORD"
+		else
+			echo "4000-byte UDP to $vip by NAT: not answered" >>"$RECORD"
+		fi
+	done
+	log "$STACK: a remote client, to daemons on the director"
+	remote_ask $VIP4 55
+	remote_ask $VIP6 55
+	remote_ask $VIP4 54
+	remote_ask $VIP6 54
+	# 1 + 2 + 2 probe flows, 6 per ask, 4 + 2 big, 2 per remote ask.
+	wait_for -t 20 counted 91
 	on director ipvsadm -Ln --stats
 	svc_stats | sed 's/^/stats /' >>"$RECORD"
 	on director ipvsadm -Lnc | awk 'NR > 2 {print "conn", $1, $3, $5}' | sort | uniq -c >>"$RECORD"
