@@ -109,7 +109,8 @@ services() {
 # a pair (or the director, for the loopback daemon).
 ask() {
 	local stack=$1 proto=$2 vip=$3 port=$4 src=${5:-} seen
-	seen=$(NETCHECK_SOURCE=$src on director netcheck ask $proto $vip $port "local-$proto" 6) ||
+	seen=$(NETCHECK_SPORTS=$(sports $port) NETCHECK_SOURCE=$src \
+		on director netcheck ask $proto $vip $port "local-$proto" 6) ||
 		fail "$stack: $proto to $vip:$port${src:+ from $src}: not every flow was answered: $(echo "$seen" | sort | uniq -c | xargs)"
 	echo "$proto $vip:$port: $(echo "$seen" | sort | uniq -c | xargs)" >>"$RECORD"
 	case $port in
@@ -123,7 +124,7 @@ ask() {
 # answered, and by whom, goes to the record.
 remote_ask() {
 	local seen
-	seen=$(on client netcheck ask udp $1 $2 "remote" 2 2>/dev/null) || true
+	seen=$(NETCHECK_SPORTS=$(sports remote-$2) on client netcheck ask udp $1 $2 "remote" 2 2>/dev/null) || true
 	echo "remote udp $1:$2: $(echo "$seen" | sort | uniq -c | xargs)" >>"$RECORD"
 }
 
@@ -138,7 +139,7 @@ hops() {
 	on rs1 pktcap eth0 17 1 5000 >$cap &
 	pid=$!
 	wait_for grep -q '^# listening' $cap
-	NETCHECK_SOURCE=$src on director netcheck ask udp $vip 53 "hops" 2 >/dev/null ||
+	NETCHECK_SPORTS=$(sports 53) NETCHECK_SOURCE=$src on director netcheck ask udp $vip 53 "hops" 2 >/dev/null ||
 		fail "$STACK: UDP to $vip from $src"
 	wait $pid || fail "$STACK: rs1 saw no UDP from $src"
 	echo "IPv$f hops at rs1: $((16#$(grep -v '^#' $cap | cut -c$((byte * 2 + 1))-$((byte * 2 + 2)))))" >>"$RECORD"
@@ -147,6 +148,32 @@ hops() {
 # counts: conns per service, and in/out packets for UDP (TCP's depend on
 # how segments and ACKs happened to fall); -Lnc entries by protocol,
 # state and virtual service.
+# Each UDP flow's source port, per service port (remote-PORT: the remote
+# client's), from netcheck's $NETCHECK_SPORTS: the kernel may give a closed
+# flow's port to a later one, which then rightly follows the same entry.
+# So UDP conns are compared as "one per distinct flow", not as a number.
+sports() {
+	mkdir -p "/tmp/sports.$STACK/$1"
+	echo "/tmp/sports.$STACK/$1"
+}
+# udp_flows VIP:PORT (as ipvsadm prints it): the distinct flows to it.
+udp_flows() {
+	local vip=${1%:*} port=${1##*:} n=0 f
+	vip=${vip#\[}
+	vip=${vip%\]}
+	for f in "/tmp/sports.$STACK/$port/udp-$vip" "/tmp/sports.$STACK/remote-$port/udp-$vip"; do
+		[ -f "$f" ] && n=$((n + $(sort -u "$f" | wc -l)))
+	done
+	echo $n
+}
+# udp_as_flows: a "UDP VIP:PORT CONNS ..." line with CONNS less the flows.
+udp_as_flows() {
+	local proto svc n rest
+	while read -r proto svc n rest; do
+		[ "$proto" = UDP ] && n="flows$(printf '%+d' $((n - $(udp_flows "$svc"))))"
+		echo "$proto $svc $n${rest:+ $rest}"
+	done
+}
 svc_stats() { on director ipvsadm -Ln --stats | awk '$1 == "TCP" {print $1, $2, $3} $1 == "UDP" {print $1, $2, $3, $4, $5}'; }
 counted() { [ "$(svc_stats | awk '{s += $3} END {print s}')" -ge "$1" ]; }
 
@@ -158,7 +185,8 @@ run() {
 	$2
 	services
 	log "$STACK: IPv4 DR, replies from the VIP: not taken without accept_local"
-	if NETCHECK_SOURCE=$SRC4 on director netcheck ask udp $VIP4 53 "martian" 1 >/dev/null 2>&1; then
+	if NETCHECK_SPORTS=$(sports 53) NETCHECK_SOURCE=$SRC4 \
+		on director netcheck ask udp $VIP4 53 "martian" 1 >/dev/null 2>&1; then
 		echo "IPv4 DR without accept_local: answered" >>"$RECORD"
 	else
 		echo "IPv4 DR without accept_local: not answered" >>"$RECORD"
@@ -185,7 +213,7 @@ run() {
 	on director netcheck ask tcp $VIP6 8080 "$big" 2 >/dev/null ||
 		fail "$STACK: 4000-byte TCP messages by NAT"
 	for vip in $VIP4 $VIP6; do
-		if on director netcheck ask udp $vip 5353 "$big" 1 >/dev/null 2>&1; then
+		if NETCHECK_SPORTS=$(sports 5353) on director netcheck ask udp $vip 5353 "$big" 1 >/dev/null 2>&1; then
 			echo "4000-byte UDP to $vip by NAT: answered" >>"$RECORD"
 		else
 			echo "4000-byte UDP to $vip by NAT: not answered" >>"$RECORD"
@@ -199,8 +227,9 @@ run() {
 	# 1 + 2 + 2 probe flows, 6 per ask, 4 + 2 big, 2 per remote ask.
 	wait_for -t 20 counted 91
 	on director ipvsadm -Ln --stats
-	svc_stats | sed 's/^/stats /' >>"$RECORD"
-	on director ipvsadm -Lnc | awk 'NR > 2 {print "conn", $1, $3, $5}' | sort | uniq -c >>"$RECORD"
+	svc_stats | udp_as_flows | sed 's/^/stats /' >>"$RECORD"
+	on director ipvsadm -Lnc | awk 'NR > 2 {print $1, $5, $3}' | sort | uniq -c |
+		awk '{print $2, $3, $1, $4}' | udp_as_flows | sed 's/^/conn /' >>"$RECORD"
 	on director ipvsadm -C
 	unload_ipvs
 	lab_cleanup
