@@ -4,7 +4,11 @@
  *
  *   LOCAL_IN  a packet to a virtual service: find its conn, or let the
  *             scheduler pick a real server and make one, then forward it
- *             by the dest's method (xmit.c).
+ *             by the dest's method (xmit.c).  Before that, a NAT reply to
+ *             a client on this host, rewritten as in FORWARD.
+ *   LOCAL_OUT the same two for this host's own packets: a local client's
+ *             request to a virtual service, and a reply from a NAT real
+ *             server that runs here.
  *   FORWARD   NAT only: a real server's reply, rewritten to come from the
  *             virtual service.
  *
@@ -21,6 +25,7 @@
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/inet_sock.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 
 #include "conn.h"
@@ -108,8 +113,10 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	unsigned int verdict;
 	int ret;
 
-	if (skb->ipvs_property || skb->pkt_type != PACKET_HOST ||
-	    !skb_dst(skb))
+	if (skb->ipvs_property || !skb_dst(skb))
+		return NF_ACCEPT;
+	/* A local client's packet has no link layer to say whom it is for. */
+	if (state->hook != NF_INET_LOCAL_OUT && skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 	if (READ_ONCE(an->sysctl.ignore_tunneled) &&
 	    aavs_from_tunnel(state->in))
@@ -149,17 +156,30 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
  * (IPv6 ones nf_defrag_ipv6 has put together already.)  True if the
  * fragment was taken: queued, or dropped with its datagram.
  */
-static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb)
+static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb,
+			       unsigned int hook)
 {
 	u8 protocol = ip_hdr(skb)->protocol;
+	enum ip_defrag_users user;
 	int err;
 
 	if (!READ_ONCE(an->num_services) ||
 	    (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP &&
 	     protocol != IPPROTO_SCTP))
 		return false;
+	/* One reassembly queue per hook, so they never mix. */
+	switch (hook) {
+	case NF_INET_LOCAL_IN:
+		user = IP_DEFRAG_VS_IN;
+		break;
+	case NF_INET_LOCAL_OUT:
+		user = IP_DEFRAG_VS_OUT;
+		break;
+	default:
+		user = IP_DEFRAG_VS_FWD;
+	}
 	local_bh_disable();
-	err = ip_defrag(an->net, skb, IP_DEFRAG_VS_FWD);
+	err = ip_defrag(an->net, skb, user);
 	local_bh_enable();
 	return err;	/* reassembly already set the header checksum */
 }
@@ -194,7 +214,10 @@ static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
 /*
  * Replies on their way to the client: NAT's from a real server, rewritten;
  * DR's and tunnels' from the VIP when the real servers route through this
- * director (ip_vs counts and tracks those too).
+ * director (ip_vs counts and tracks those too).  At LOCAL_IN, where the
+ * client is this host, snat_reroute has nothing to do: the route is a
+ * local one (RTCF_LOCAL, or IPv6's on the loopback device), which
+ * aavs_snat_reroute() leaves alone.
  */
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
@@ -207,7 +230,7 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb)) &&
-	    aavs_reply_defrag4(an, skb))
+	    aavs_reply_defrag4(an, skb, state->hook))
 		return NF_STOLEN;
 	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
 		return NF_ACCEPT;
@@ -226,12 +249,78 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	return aavs_nat_reply(an, skb, cp, &iph);
 }
 
+/*
+ * An IPv4 raw socket that asked for no defragmentation (IP_NODEFRAG) sends
+ * what it built, untouched: ip_vs leaves such packets alone too.
+ */
+static bool aavs_raw_nodefrag(u8 pf, const struct sk_buff *skb)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+
+	return pf == NFPROTO_IPV4 && sk && sk->sk_family == PF_INET &&
+	       aavs_inet_nodefrag(sk);
+}
+
+/*
+ * LOCAL_OUT runs in the sender's context, often a process's, with BHs on;
+ * the datapath (per-CPU counters, conn locks) counts on them being off,
+ * as on the receive path.
+ */
+static unsigned int aavs_local_in_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	if (aavs_raw_nodefrag(state->pf, skb))
+		return NF_ACCEPT;
+	local_bh_disable();
+	verdict = aavs_in_hook(priv, skb, state);
+	local_bh_enable();
+	return verdict;
+}
+
+static unsigned int aavs_local_reply_hook(void *priv, struct sk_buff *skb,
+					  const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	if (aavs_raw_nodefrag(state->pf, skb))
+		return NF_ACCEPT;
+	local_bh_disable();
+	verdict = aavs_reply_hook(priv, skb, state);
+	local_bh_enable();
+	return verdict;
+}
+
+/*
+ * Where ip_vs hooks, so that other hooks see packets as with ip_vs: on each
+ * path the reply hook first (a NAT reply is never taken for a request),
+ * LOCAL_IN just before SNAT, LOCAL_OUT just after DNAT.
+ */
 static const struct nf_hook_ops aavs_hook_ops[] = {
+	{
+		.hook		= aavs_reply_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC - 2,
+	},
 	{
 		.hook		= aavs_in_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook		= aavs_local_reply_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_NAT_DST + 1,
+	},
+	{
+		.hook		= aavs_local_in_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_NAT_DST + 2,
 	},
 	{
 		.hook		= aavs_reply_hook,
@@ -240,10 +329,28 @@ static const struct nf_hook_ops aavs_hook_ops[] = {
 		.priority	= 100,
 	},
 	{
+		.hook		= aavs_reply_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC - 2,
+	},
+	{
 		.hook		= aavs_in_hook,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP6_PRI_NAT_SRC - 1,
+	},
+	{
+		.hook		= aavs_local_reply_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_NAT_DST + 1,
+	},
+	{
+		.hook		= aavs_local_in_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_NAT_DST + 2,
 	},
 	{
 		.hook		= aavs_reply_hook,

@@ -4,10 +4,11 @@
  * to the server's address), tunnelling (IPIP, GUE, GRE) and NAT, for IPv4
  * and IPv6.
  *
- * Packets come from the LOCAL_IN hook, with the network header at
- * skb->data.  They leave through LOCAL_OUT and dst_output() marked with
- * ipvs_property, so no IPVS hook looks at them twice; the connection table
- * keeps their state, and conntrack only with conntrack=1 (nfct.c).
+ * Packets come from the LOCAL_IN hook (a local client's from LOCAL_OUT),
+ * with the network header at skb->data.  They leave through LOCAL_OUT and
+ * dst_output() marked with ipvs_property, so no IPVS hook looks at them
+ * twice; the connection table keeps their state, and conntrack only with
+ * conntrack=1 (nfct.c).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -62,7 +63,13 @@ static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
 		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 		return true;
 	}
-	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || skb->ignore_df)
+	/*
+	 * A local sender that only wants path MTU discovery (a UDP socket's
+	 * default) sets ignore_df as well as DF: ip_vs goes by DF alone and
+	 * refuses it, so the socket learns the path's MTU from the error.
+	 */
+	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) ||
+	    (skb->ignore_df && skb->dev))
 		return false;
 	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
 	return true;
@@ -102,14 +109,21 @@ static bool aavs_hop(struct net *net, struct sk_buff *skb, u16 af,
 	return true;
 }
 
-/* Make a received packet a locally sent one: the state of the old path goes. */
+/*
+ * Make a packet a locally sent one: the state of the old path goes.  A
+ * received one (it has a device) may hold the socket early demux found,
+ * and its receive time; a local client's keeps its socket, which owns it,
+ * and the departure time that socket gave it.
+ */
 static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r,
 			     const struct aavs_conn *cp)
 {
 	skb->ipvs_property = 1;
-	skb_orphan(skb);		/* early demux may have set a socket */
+	if (skb->dev) {
+		skb_orphan(skb);
+		skb_clear_tstamp(skb);
+	}
 	skb_forward_csum(skb);
-	skb_clear_tstamp(skb);
 	aavs_nfct_leave(skb, cp, true);
 	skb_dst_drop(skb);
 	aavs_route_attach(skb, r);

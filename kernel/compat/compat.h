@@ -32,4 +32,11 @@
 #include <linux/skbuff.h>
 #endif
 
+/* IP_NODEFRAG on a socket: a bit field before 6.6, an inet flag since. */
+#ifdef AAVS_HAVE_INET_FLAGS_NODEFRAG
+#define aavs_inet_nodefrag(sk) inet_test_bit(NODEFRAG, sk)
+#else
+#define aavs_inet_nodefrag(sk) (inet_sk(sk)->nodefrag)
+#endif
+
 #endif /* _AAVS_COMPAT_H */

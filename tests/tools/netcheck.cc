@@ -11,7 +11,8 @@
 //       the answer echoes it, print the answering server's NAME per line.
 //       Exit 0 only if every flow got a correct answer.  With
 //       $NETCHECK_SPORTS=DIR, append each flow's source port to
-//       DIR/PROTO-ADDR.
+//       DIR/PROTO-ADDR.  With $NETCHECK_SOURCE=ADDR, send from ADDR (a
+//       client on a DR director, whose real servers hold the VIP too).
 //
 // PROTO is tcp, udp or sctp; ADDR is IPv4 or IPv6.  Every wait is bounded.
 
@@ -206,12 +207,16 @@ void note_source_port(int fd, const std::string& path) {
   }
 }
 
-// One flow: a fresh socket (so a fresh source port), one request, one answer.
+// One flow: a fresh socket (so a fresh source port), one request, one answer;
+// from SRC if it has an address (its port 0: any).
 std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& dst, socklen_t len,
-                                    const std::string& message, const std::string& ports) {
+                                    const std::string& message, const std::string& ports,
+                                    const std::optional<sockaddr_storage>& src, socklen_t src_len) {
   int fd = socket(dst.ss_family, proto.type, proto.protocol);
   if (fd < 0)
     die("socket");
+  if (src && bind(fd, reinterpret_cast<const sockaddr*>(&*src), src_len) < 0)
+    die("bind source");
   std::optional<std::string> result;
   char buf[kMaxMessage + 64];
   // A SYN nobody answers would hold connect() for the kernel's two
@@ -252,9 +257,16 @@ int ask(const Proto& proto, std::string_view proto_name, const char* addr, int p
   std::string ports;
   if (const char* dir = std::getenv("NETCHECK_SPORTS"))
     ports = std::string(dir) + "/" + std::string(proto_name) + "-" + addr;
+  std::optional<sockaddr_storage> src;
+  socklen_t src_len = 0;
+  if (const char* from = std::getenv("NETCHECK_SOURCE"); from && *from) {
+    src = aavs_lab::parse_sockaddr(from, 0, src_len);
+    if (!src || src->ss_family != dst->ss_family)
+      usage();
+  }
   int failed = 0;
   for (int i = 0; i < count; i++) {
-    auto reply = ask_once(proto, *dst, len, message, ports);
+    auto reply = ask_once(proto, *dst, len, message, ports, src, src_len);
     auto space = reply ? reply->find(' ') : std::string::npos;
     if (!reply || space == std::string::npos || reply->substr(space + 1) != message) {
       std::printf("FAILED %s\n", reply ? "wrong-answer" : "no-answer");
