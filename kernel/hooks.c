@@ -140,6 +140,9 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	cp = aavs_newconn_get(an, skb, &iph, &pp, &verdict);
 	if (!cp)
 		return verdict;
+	/* Before the request leaves: its replies will come to LOCAL_IN. */
+	if (state->hook == NF_INET_LOCAL_OUT && !READ_ONCE(an->local_clients))
+		WRITE_ONCE(an->local_clients, true);
 
 	aavs_conn_count_in(an, cp, skb->len);
 	aavs_conn_update(an, cp, AAVS_DIR_INPUT, pp.event);
@@ -228,6 +231,14 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	struct aavs_conn *cp;
 
 	if (skb->ipvs_property)
+		return NF_ACCEPT;
+	/*
+	 * Every request to a VIP passes here first: until this namespace has
+	 * had a local client, nothing delivered here can be a reply of a
+	 * conn, and only nat_icmp_send has anything to look at.
+	 */
+	if (state->hook == NF_INET_LOCAL_IN && !READ_ONCE(an->local_clients) &&
+	    !READ_ONCE(an->sysctl.nat_icmp_send))
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb)) &&
 	    aavs_reply_defrag4(an, skb, state->hook))

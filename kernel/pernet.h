@@ -34,6 +34,11 @@ struct aavs_net {
 	struct hlist_head rs_table[AAVS_SVC_TAB_SIZE];
 	/* nf_defrag_ipv6 is on for us (hooks.c); under config_mutex. */
 	bool defrag6;
+	/*
+	 * A client on this host has had a conn: from then on replies
+	 * delivered here are looked up too (hooks.c).  Never cleared.
+	 */
+	bool local_clients;
 
 	/* Totals over every service, shown by /proc/net/ip_vs_stats. */
 	struct aavs_stats tot_stats;
