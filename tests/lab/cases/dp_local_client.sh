@@ -1,5 +1,5 @@
 #!/bin/bash
-# lab-kernels 6.1
+# lab-kernels 6.12
 # A client on the director itself reaches the virtual services as a remote
 # one would: ip_vs schedules its packets at LOCAL_OUT, forwards them by DR
 # or NAT, and turns NAT replies back at LOCAL_IN.  Stock ip_vs first, then
