@@ -277,30 +277,30 @@ static bool aavs_raw_nodefrag(u8 pf, const struct sk_buff *skb)
  * the datapath (per-CPU counters, conn locks) counts on them being off,
  * as on the receive path.
  */
-static unsigned int aavs_local_in_hook(void *priv, struct sk_buff *skb,
-				       const struct nf_hook_state *state)
+static unsigned int aavs_local_out(nf_hookfn *hook, void *priv,
+				   struct sk_buff *skb,
+				   const struct nf_hook_state *state)
 {
 	unsigned int verdict;
 
 	if (aavs_raw_nodefrag(state->pf, skb))
 		return NF_ACCEPT;
 	local_bh_disable();
-	verdict = aavs_in_hook(priv, skb, state);
+	verdict = hook(priv, skb, state);
 	local_bh_enable();
 	return verdict;
+}
+
+static unsigned int aavs_local_in_hook(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	return aavs_local_out(aavs_in_hook, priv, skb, state);
 }
 
 static unsigned int aavs_local_reply_hook(void *priv, struct sk_buff *skb,
 					  const struct nf_hook_state *state)
 {
-	unsigned int verdict;
-
-	if (aavs_raw_nodefrag(state->pf, skb))
-		return NF_ACCEPT;
-	local_bh_disable();
-	verdict = aavs_reply_hook(priv, skb, state);
-	local_bh_enable();
-	return verdict;
+	return aavs_local_out(aavs_reply_hook, priv, skb, state);
 }
 
 /*
