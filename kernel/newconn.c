@@ -268,24 +268,30 @@ struct aavs_conn *aavs_newconn_lookup(struct net *net,
 	return aavs_conn_in_get(&key);
 }
 
+/*
+ * Drop @cp for a new flow.  True if the packet must be dropped too:
+ * conntrack still holds the flow's old entry, which would send it to the
+ * old server; the entry goes with the conn, and the client's next try is
+ * scheduled afresh.
+ */
+static bool aavs_conn_forget(struct aavs_conn *cp, const struct sk_buff *skb)
+{
+	bool stale = aavs_nfct_stale(cp, skb);
+
+	aavs_conn_expire_now(cp);
+	return stale;
+}
+
 struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 				   const struct aavs_iph *iph,
 				   const struct aavs_proto_pkt *pp,
 				   unsigned int *verdict)
 {
 	struct aavs_conn *cp;
-	bool stale;
 
 	cp = aavs_newconn_lookup(an->net, iph, pp, AAVS_DIR_INPUT);
-	/*
-	 * Starting over while conntrack holds the flow's old entry would
-	 * send it to the old server: drop the packet, the entry goes with
-	 * the conn, and the client's next try is scheduled afresh.
-	 */
 	if (cp && pp->opening && aavs_conn_reschedule(an, cp)) {
-		stale = aavs_nfct_stale(cp, skb);
-		aavs_conn_expire_now(cp);
-		if (stale) {
+		if (aavs_conn_forget(cp, skb)) {
 			*verdict = NF_DROP;
 			return NULL;
 		}
@@ -294,11 +300,8 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 	/* A deleted dest: drop, or forget the conn with expire_nodest_conn. */
 	if (cp && !aavs_dest_available(cp->dest)) {
 		*verdict = NF_DROP;
-		if (!READ_ONCE(an->sysctl.expire_nodest_conn))
-			return NULL;
-		stale = aavs_nfct_stale(cp, skb);
-		aavs_conn_expire_now(cp);
-		if (stale)
+		if (!READ_ONCE(an->sysctl.expire_nodest_conn) ||
+		    aavs_conn_forget(cp, skb))
 			return NULL;
 		cp = NULL;
 	}

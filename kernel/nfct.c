@@ -24,11 +24,6 @@ u16 aavs_nfct_flag(const struct aavs_net *an)
 	return READ_ONCE(an->sysctl.conntrack) ? AAVS_CONN_F_NFCT : 0;
 }
 
-static bool aavs_nfct_on(const struct aavs_conn *cp)
-{
-	return READ_ONCE(cp->flags) & AAVS_CONN_F_NFCT;
-}
-
 /*
  * A NAT conn's entry, still unconfirmed, in the client's direction: its
  * reply comes from the real server (@to_server) or goes to the VIP.

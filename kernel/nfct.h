@@ -20,6 +20,12 @@ struct aavs_net;
 /* The flag a new conn of this namespace gets: AAVS_CONN_F_NFCT or 0. */
 u16 aavs_nfct_flag(const struct aavs_net *an);
 
+/* The conn was made with conntrack=1 and still claims its flow's entry. */
+static inline bool aavs_nfct_on(const struct aavs_conn *cp)
+{
+	return READ_ONCE(cp->flags) & AAVS_CONN_F_NFCT;
+}
+
 void aavs_nfct_expect_reply(struct sk_buff *skb, const struct aavs_conn *cp,
 			    bool to_server);
 
@@ -31,7 +37,7 @@ void aavs_nfct_expect_reply(struct sk_buff *skb, const struct aavs_conn *cp,
 static inline void aavs_nfct_leave(struct sk_buff *skb,
 				   const struct aavs_conn *cp, bool to_server)
 {
-	if (unlikely(READ_ONCE(cp->flags) & AAVS_CONN_F_NFCT)) {
+	if (unlikely(aavs_nfct_on(cp))) {
 		aavs_nfct_expect_reply(skb, cp, to_server);
 		return;
 	}
