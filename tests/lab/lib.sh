@@ -144,6 +144,12 @@ expect_eq() {
 # Stock ip_vs and aavs never share a kernel: these switch between them.
 load_stock_ipvs() { modprobe ip_vs; }
 load_aavs() { modprobe aavs; }
+# conntrack_on NS: conntrack runs in NS (a rule that matches nothing it
+# would change: untracked packets accepted on INPUT), IPv4 and IPv6.
+conntrack_on() {
+	on "$1" iptables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT &&
+		on "$1" ip6tables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT
+}
 # The lab's debug kernel (KASAN, kmemleak), where aavs is what is under test.
 debug_kernel() { [ -e /sys/kernel/debug/kmemleak ]; }
 # ip_vs built with the kernel series of patches/linux (image.sh puts it in

@@ -158,10 +158,7 @@ on director sysctl -qw net.ipv4.vs.sloppy_tcp=1
 # and drop conntrack entries while dests and services go under them.
 if [ "${CHURN_CONNTRACK:-1}" = 1 ]; then
 	on director sysctl -qw net.ipv4.vs.conntrack=1
-	on director iptables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT ||
-		fail "no conntrack rule"
-	on director ip6tables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT ||
-		fail "no conntrack rule (IPv6)"
+	conntrack_on director || fail "no conntrack rule"
 fi
 services | on director ipvsadm -R
 

@@ -196,9 +196,7 @@ phase() {
 	elif [ $ct = 1 ]; then
 		# aavs has no FTP helper: a rule that changes nothing turns
 		# conntrack on, so conntrack=1's paths meet the fuzz.
-		on director iptables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT &&
-			on director ip6tables-legacy -A INPUT -m conntrack --ctstate UNTRACKED -j ACCEPT ||
-			log "no iptables: conntrack stays off"
+		conntrack_on director || log "no iptables: conntrack stays off"
 	fi
 	fuzz "$m" "$seed" "$exclude"
 	# A known state again, for the real traffic.
