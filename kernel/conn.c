@@ -455,6 +455,13 @@ static bool aavs_conn_unchanged(struct aavs_net *an, struct aavs_conn *cp,
 	       aavs_conn_timeout_of(an, flags, cp->protocol, state);
 }
 
+bool aavs_conn_steady(struct aavs_net *an, struct aavs_conn *cp,
+		      unsigned int event)
+{
+	return aavs_conn_unchanged(an, cp, AAVS_DIR_INPUT, event,
+				   aavs_defense_secure_tcp(an));
+}
+
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event)
 {

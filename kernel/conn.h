@@ -138,6 +138,12 @@ struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 struct aavs_conn *aavs_conn_new(const struct aavs_conn_param *p,
 				struct aavs_dest *dest);
 
+/*
+ * A request's @event would leave the conn's state, flags and timeout as
+ * they are (most packets of a flow): only its expiry needs refreshing.
+ */
+bool aavs_conn_steady(struct aavs_net *an, struct aavs_conn *cp,
+		      unsigned int event);
 /* Apply one packet's state event (proto_state.h); refreshes the expiry. */
 void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
 		      enum aavs_dir dir, unsigned int event);

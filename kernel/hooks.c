@@ -87,7 +87,7 @@ bool aavs_fill_iph(u8 pf, const struct sk_buff *skb, struct aavs_iph *iph)
  * on the kernels aavs supports, so the packet inside is known here by the
  * tunnel device it came out of.
  */
-static bool aavs_from_tunnel(const struct net_device *dev)
+bool aavs_from_tunnel(const struct net_device *dev)
 {
 	if (!dev)
 		return false;

@@ -6,6 +6,7 @@
 
 struct aavs_iph;
 struct aavs_net;
+struct net_device;
 struct sk_buff;
 
 /* The netfilter hooks of one namespace: requests in, NAT replies out. */
@@ -18,5 +19,8 @@ int aavs_hooks_defrag6(struct aavs_net *an);
  * network offset; false if the packet is not ours to look at.
  */
 bool aavs_fill_iph(u8 pf, const struct sk_buff *skb, struct aavs_iph *iph);
+
+/* The packet came out of a tunnel device (ignore_tunneled). */
+bool aavs_from_tunnel(const struct net_device *dev);
 
 #endif /* _AAVS_HOOKS_H */

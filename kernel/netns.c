@@ -9,6 +9,7 @@
 
 #include "conn.h"
 #include "defense.h"
+#include "fastpath.h"
 #include "hooks.h"
 #include "netns.h"
 #include "pernet.h"
@@ -74,6 +75,7 @@ static void __net_exit aavs_net_exit(struct net *net)
 	struct aavs_net *an = aavs_net(net);
 
 	/* No packet may make a conn once the table forgets this namespace. */
+	aavs_fastpath_net_exit(an);
 	aavs_hooks_net_exit(an);
 	aavs_defense_net_exit(an);
 	aavs_route_flush_net(net);

@@ -39,6 +39,10 @@ struct aavs_net {
 	 * delivered here are looked up too (hooks.c).  Never cleared.
 	 */
 	bool local_clients;
+	/* fast_path's PREROUTING hooks are in (fastpath.c); config_mutex. */
+	bool fast_hooks;
+	/* The namespace is going: no hook may be registered any more. */
+	bool dying;
 
 	/* Totals over every service, shown by /proc/net/ip_vs_stats. */
 	struct aavs_stats tot_stats;

@@ -15,6 +15,7 @@
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
+#include "fastpath.h"
 #include "pernet.h"
 #include "sched_lbl.h"
 #include "sysctl.h"
@@ -74,6 +75,7 @@ static const struct aavs_sysctl_knob aavs_sysctl_knobs[] = {
 	AAVS_KNOB(conn_max, false),
 	AAVS_JIFFIES(lblc_expiration),
 	AAVS_JIFFIES(lblcr_expiration),
+	AAVS_KNOB(fast_path, false),
 };
 
 static const struct aavs_sysctl_knob *aavs_sysctl_knob(const char *name)
@@ -109,6 +111,28 @@ static int aavs_sysctl_refused(AAVS_CTL_TABLE *table, int write, void *buffer,
 	}
 	WRITE_ONCE(*(int *)table->data, val);
 	return 0;
+}
+
+/* fast_path: 0 or 1, and the hooks follow it. */
+static int aavs_sysctl_fast_path(AAVS_CTL_TABLE *table, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct aavs_net *an = container_of(table->data, struct aavs_net,
+					   sysctl.fast_path);
+	struct ctl_table tmp = *table;
+	int val = READ_ONCE(an->sysctl.fast_path);
+	int ret;
+
+	tmp.data = &val;
+	ret = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	mutex_lock(&an->config_mutex);
+	ret = aavs_fastpath_set(an, val);
+	if (!ret)
+		WRITE_ONCE(an->sysctl.fast_path, val);
+	mutex_unlock(&an->config_mutex);
+	return ret;
 }
 
 int aavs_sysctl_net_init(struct aavs_net *an)
@@ -149,8 +173,13 @@ int aavs_sysctl_net_init(struct aavs_net *an)
 		}
 	}
 
-	/* conn_max: 0 .. the platform limit. */
+	/* conn_max: 0 .. the platform limit; fast_path: 0 or 1. */
 	for (i = 0; i < n; i++) {
+		if (tbl[i].data == &s->fast_path) {
+			tbl[i].proc_handler = aavs_sysctl_fast_path;
+			tbl[i].extra1 = SYSCTL_ZERO;
+			tbl[i].extra2 = SYSCTL_ONE;
+		}
 		if (tbl[i].data != &s->conn_max)
 			continue;
 		tbl[i].proc_handler = proc_dointvec_minmax;

@@ -33,6 +33,7 @@ struct aavs_sysctl {
 	int conn_max;
 	int lblc_expiration;	/* jiffies, shown in seconds */
 	int lblcr_expiration;
+	int fast_path;		/* aavs's own: fastpath.c */
 
 	struct ctl_table *table;
 	struct ctl_table_header *hdr;

@@ -136,6 +136,72 @@ static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
 	return NF_STOLEN;
 }
 
+/*
+ * The fast path's way out (fastpath.c): the route's neighbour, straight,
+ * as the output path ends once its hooks and checks are done.  The caller
+ * made sure the packet fits the route's MTU and needs no transform.
+ */
+static unsigned int aavs_send_direct(struct net *net, struct sk_buff *skb,
+				     u16 af)
+{
+	struct dst_entry *dst = skb_dst(skb);
+	struct net_device *dev = dst->dev;
+	unsigned int hh_len = LL_RESERVED_SPACE(dev);
+	struct neighbour *neigh;
+	bool is_v6gw = false;
+
+	skb->dev = dev;
+	if (unlikely(skb_headroom(skb) < hh_len && dev->header_ops)) {
+		skb = skb_expand_head(skb, hh_len);
+		if (!skb)
+			return NF_STOLEN;
+	}
+	if (af == AF_INET6) {
+		const struct in6_addr *nh;
+
+		skb->protocol = htons(ETH_P_IPV6);
+		IP6_UPD_PO_STATS(net, ip6_dst_idev(dst), IPSTATS_MIB_OUT,
+				 skb->len);
+		nh = rt6_nexthop(dst_rt6_info(dst), &ipv6_hdr(skb)->daddr);
+		neigh = __ipv6_neigh_lookup_noref(dev, nh);
+		if (unlikely(!neigh))
+			neigh = __neigh_create(&nd_tbl, nh, dev, false);
+	} else {
+		skb->protocol = htons(ETH_P_IP);
+		IP_UPD_PO_STATS(net, IPSTATS_MIB_OUT, skb->len);
+		neigh = ip_neigh_for_gw(skb_rtable(skb), skb, &is_v6gw);
+	}
+	if (IS_ERR(neigh)) {
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	neigh_output(neigh, skb, is_v6gw);
+	return NF_STOLEN;
+}
+
+/* A packet the director made (a tunnel's outer one) leaves. */
+static void aavs_local_send(struct net *net, struct sk_buff *skb, u16 af,
+			    bool fast)
+{
+	if (!fast) {
+		if (af == AF_INET6)
+			ip6_local_out(net, NULL, skb);
+		else
+			ip_local_out(net, NULL, skb);
+		return;
+	}
+	/* What the local output path would fill in (the packet fits). */
+	if (af == AF_INET6) {
+		ipv6_hdr(skb)->payload_len =
+			htons(skb->len - sizeof(struct ipv6hdr));
+		IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
+	} else {
+		ip_hdr(skb)->tot_len = htons(skb->len);
+		ip_send_check(ip_hdr(skb));
+	}
+	aavs_send_direct(net, skb, af);
+}
+
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			  struct aavs_conn *cp, const struct aavs_iph *iph)
 {
@@ -149,12 +215,21 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	if (!aavs_hop(net, skb, iph->af, &r) ||
-	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
-		aavs_route_put(&r);
+	return aavs_xmit_dr_via(net, skb, cp, iph, &r, false);
+}
+
+unsigned int aavs_xmit_dr_via(struct net *net, struct sk_buff *skb,
+			      struct aavs_conn *cp, const struct aavs_iph *iph,
+			      struct aavs_route *r, bool fast)
+{
+	if (!aavs_hop(net, skb, iph->af, r) ||
+	    aavs_too_big(net, skb, iph->af, dst_mtu(r->dst))) {
+		aavs_route_put(r);
 		return NF_DROP;
 	}
-	aavs_prepare_out(skb, &r, cp);
+	aavs_prepare_out(skb, r, cp);
+	if (fast)
+		return aavs_send_direct(net, skb, iph->af);
 	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
@@ -180,15 +255,38 @@ static void aavs_inner_fields(struct sk_buff *skb, u16 af, u8 *tos, u8 *ttl,
 	*tos = INET_ECN_encapsulate(dsfield, dsfield);
 }
 
+unsigned int aavs_tun_overhead(const struct aavs_conn *cp,
+			       const struct sk_buff *skb)
+{
+	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
+
+	return (cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
+				      sizeof(struct iphdr)) +
+	       aavs_tun_encap_len(tun, skb);
+}
+
 static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
 				  const struct aavs_iph *iph)
 {
-	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
-	unsigned int hlen = cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
-						  sizeof(struct iphdr);
-	u8 proto = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	struct aavs_route r;
+
+	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
+		return NF_DROP;
+	if (r.local) {
+		aavs_route_put(&r);
+		return NF_ACCEPT;
+	}
+	return aavs_xmit_tun_via(net, skb, cp, iph, &r, false);
+}
+
+unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
+			       struct aavs_conn *cp, const struct aavs_iph *iph,
+			       struct aavs_route *r, bool fast)
+{
+	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
+	unsigned int hlen = aavs_tun_overhead(cp, skb);
+	u8 proto = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	bool fragment;
 	u8 tos, ttl;
 	__be16 df;
@@ -200,18 +298,11 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	 */
 	fragment = iph->af == AF_INET &&
 		   !READ_ONCE(aavs_net(net)->sysctl.pmtu_disc);
-	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
-		return NF_DROP;
-	if (r.local) {
-		aavs_route_put(&r);
-		return NF_ACCEPT;
-	}
 	/* Outer IP header and GUE/GRE: what the path has left for the packet. */
-	hlen += aavs_tun_encap_len(tun, skb);
-	if (!aavs_hop(net, skb, iph->af, &r) ||
+	if (!aavs_hop(net, skb, iph->af, r) ||
 	    (!fragment &&
-	     aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen)) ||
-	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
+	     aavs_too_big(net, skb, iph->af, dst_mtu(r->dst) - hlen)) ||
+	    skb_cow_head(skb, LL_RESERVED_SPACE(r->dst->dev) + hlen))
 		goto drop;
 	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
 	if (fragment)
@@ -226,11 +317,11 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	/* No inner link layer: segmentation finds the inner IP header here. */
 	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
 
-	aavs_prepare_out(skb, &r, cp);
+	aavs_prepare_out(skb, r, cp);
 	/* Outer IPv6 fragments only what it is told it may. */
 	if (fragment)
 		skb->ignore_df = 1;
-	if (aavs_tun_push(net, skb, tun, cp->daf, &r.saddr, &cp->daddr,
+	if (aavs_tun_push(net, skb, tun, cp->daf, &r->saddr, &cp->daddr,
 			  &proto)) {
 		kfree_skb(skb);
 		return NF_STOLEN;
@@ -245,10 +336,9 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		ip6_flow_hdr(ip6h, tos, 0);
 		ip6h->nexthdr = proto;
 		ip6h->hop_limit = ttl;
-		ip6h->saddr = r.saddr.in6;
+		ip6h->saddr = r->saddr.in6;
 		ip6h->daddr = cp->daddr.in6;
 		skb->protocol = htons(ETH_P_IPV6);
-		ip6_local_out(net, NULL, skb);
 	} else {
 		struct iphdr *ip4h = ip_hdr(skb);
 
@@ -259,15 +349,15 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		ip4h->protocol = proto;
 		ip4h->tos = tos;
 		ip4h->ttl = ttl;
-		ip4h->saddr = r.saddr.ip;
+		ip4h->saddr = r->saddr.ip;
 		ip4h->daddr = cp->daddr.ip;
 		skb->protocol = htons(ETH_P_IP);
 		ip_select_ident(net, skb, NULL);
-		ip_local_out(net, NULL, skb);
 	}
+	aavs_local_send(net, skb, cp->daf, fast);
 	return NF_STOLEN;
 drop:
-	aavs_route_put(&r);
+	aavs_route_put(r);
 	return NF_DROP;
 }
 

@@ -8,6 +8,7 @@
 
 struct aavs_conn;
 struct aavs_net;
+struct aavs_route;
 struct net;
 
 /* The network header of a packet as the hooks parsed it. */
@@ -31,6 +32,22 @@ unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
 /* Route the packet unchanged to the conn's real server (direct routing). */
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 			  struct aavs_conn *cp, const struct aavs_iph *iph);
+
+/*
+ * The two methods the fast path takes, over a route the caller got (and
+ * found not local): @fast sends straight to the route's neighbour,
+ * skipping LOCAL_OUT and the output path (fastpath.c).  The route's
+ * reference is consumed.
+ */
+unsigned int aavs_xmit_dr_via(struct net *net, struct sk_buff *skb,
+			      struct aavs_conn *cp, const struct aavs_iph *iph,
+			      struct aavs_route *r, bool fast);
+unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
+			       struct aavs_conn *cp, const struct aavs_iph *iph,
+			       struct aavs_route *r, bool fast);
+/* Bytes a tunnel to the conn's real server adds: outer IP and GUE/GRE. */
+unsigned int aavs_tun_overhead(const struct aavs_conn *cp,
+			       const struct sk_buff *skb);
 
 /*
  * A reply passing this director to the client, NAT's once rewritten, DR's
