@@ -283,7 +283,8 @@ static unsigned int aavs_local_out(nf_hookfn *hook, void *priv,
 {
 	unsigned int verdict;
 
-	if (aavs_raw_nodefrag(state->pf, skb))
+	/* What IPVS itself sends passes here: the cheapest test first. */
+	if (skb->ipvs_property || aavs_raw_nodefrag(state->pf, skb))
 		return NF_ACCEPT;
 	local_bh_disable();
 	verdict = hook(priv, skb, state);
@@ -291,47 +292,45 @@ static unsigned int aavs_local_out(nf_hookfn *hook, void *priv,
 	return verdict;
 }
 
-static unsigned int aavs_local_in_hook(void *priv, struct sk_buff *skb,
+/*
+ * A reply is never taken for a request: on the paths where both can come
+ * (LOCAL_IN, LOCAL_OUT) the reply hook looks first.  ip_vs registers the
+ * two one priority apart; one entry point costs a forwarded packet one
+ * hook call instead of two, and no other hook sits between.
+ */
+static unsigned int aavs_reply_then_in(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	return aavs_local_out(aavs_in_hook, priv, skb, state);
+	unsigned int verdict = aavs_reply_hook(priv, skb, state);
+
+	if (verdict != NF_ACCEPT)
+		return verdict;
+	return aavs_in_hook(priv, skb, state);
 }
 
-static unsigned int aavs_local_reply_hook(void *priv, struct sk_buff *skb,
-					  const struct nf_hook_state *state)
+static unsigned int aavs_local_out_hook(void *priv, struct sk_buff *skb,
+					const struct nf_hook_state *state)
 {
-	return aavs_local_out(aavs_reply_hook, priv, skb, state);
+	return aavs_local_out(aavs_reply_then_in, priv, skb, state);
 }
 
 /*
- * Where ip_vs hooks, so that other hooks see packets as with ip_vs: on each
- * path the reply hook first (a NAT reply is never taken for a request),
- * LOCAL_IN just before SNAT, LOCAL_OUT just after DNAT.
+ * Where ip_vs hooks, so that other hooks see packets as with ip_vs:
+ * LOCAL_IN just before SNAT, LOCAL_OUT just after DNAT, FORWARD (replies
+ * only) after the filter.
  */
 static const struct nf_hook_ops aavs_hook_ops[] = {
 	{
-		.hook		= aavs_reply_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP_PRI_NAT_SRC - 2,
-	},
-	{
-		.hook		= aavs_in_hook,
+		.hook		= aavs_reply_then_in,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP_PRI_NAT_SRC - 1,
 	},
 	{
-		.hook		= aavs_local_reply_hook,
+		.hook		= aavs_local_out_hook,
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= aavs_local_in_hook,
-		.pf		= NFPROTO_IPV4,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP_PRI_NAT_DST + 2,
 	},
 	{
 		.hook		= aavs_reply_hook,
@@ -340,28 +339,16 @@ static const struct nf_hook_ops aavs_hook_ops[] = {
 		.priority	= 100,
 	},
 	{
-		.hook		= aavs_reply_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_IN,
-		.priority	= NF_IP6_PRI_NAT_SRC - 2,
-	},
-	{
-		.hook		= aavs_in_hook,
+		.hook		= aavs_reply_then_in,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP6_PRI_NAT_SRC - 1,
 	},
 	{
-		.hook		= aavs_local_reply_hook,
+		.hook		= aavs_local_out_hook,
 		.pf		= NFPROTO_IPV6,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP6_PRI_NAT_DST + 1,
-	},
-	{
-		.hook		= aavs_local_in_hook,
-		.pf		= NFPROTO_IPV6,
-		.hooknum	= NF_INET_LOCAL_OUT,
-		.priority	= NF_IP6_PRI_NAT_DST + 2,
 	},
 	{
 		.hook		= aavs_reply_hook,

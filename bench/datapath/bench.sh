@@ -5,7 +5,8 @@
 #   gen ──veth── director ── sink (a dummy device: the wire to rs)
 #   198.51.100.2    .1 │ 192.0.2.1     rs = 192.0.2.11, out there
 #   VIP 203.0.113.10: UDP 53 and TCP 80 to rs by DR (aavs or stock ip_vs,
-#   sloppy_tcp=1), or - "route" - the director just routes the VIP to rs.
+#   sloppy_tcp=1; "aavs-fast": aavs with fast_path=1), or - "route" - the
+#   director just routes the VIP to rs.
 #
 # Traffic from gen (bench/datapath/flood.c, a packet socket straight to
 # g0's driver), all processed in softirq on the sending CPU, so a rate is
@@ -140,7 +141,8 @@ route_round() {
 }
 
 stack_round() {
-	case $1 in aavs) load_aavs ;; stock) load_stock_ipvs ;; esac
+	case $1 in aavs*) load_aavs ;; stock) load_stock_ipvs ;; esac
+	[ "$1" = aavs-fast ] && on director sysctl -qw net.ipv4.vs.fast_path=1
 	onek_stack "$1-$2"
 	ipvs_teardown
 }
@@ -159,7 +161,9 @@ for r in $(seq "$ROUNDS"); do
 	if [ $((r % 2)) = 1 ]; then
 		stack_round aavs $r
 		stack_round stock $r
+		stack_round aavs-fast $r
 	else
+		stack_round aavs-fast $r
 		stack_round stock $r
 		stack_round aavs $r
 	fi
@@ -173,14 +177,19 @@ if [ -n "${BENCH_STOCK_FILL:-}" ]; then
 fi
 # 1k against ~1M live entries, in FILL_ROUNDS rounds for the same drift:
 # each round measures over 1k flows, fills the table, measures over all.
+# The fast path's the same way: the fill's first packets make the entries
+# (slow path), the measurement over them is the fast path's.
 for r in $(seq "$FILL_ROUNDS"); do
-	log "fill round $r of $FILL_ROUNDS"
-	load_aavs
-	ipvs_setup
-	udp_small 1000 >/dev/null
-	measure "udp-1k-fill-$r" udp_small $N
-	big_stack "aavs-$r" aavs_conn
-	ipvs_teardown
+	for s in aavs aavs-fast; do
+		log "fill round $r of $FILL_ROUNDS, $s"
+		load_aavs
+		[ $s = aavs-fast ] && on director sysctl -qw net.ipv4.vs.fast_path=1
+		ipvs_setup
+		udp_small 1000 >/dev/null
+		measure "udp-1k-fill-$s-$r" udp_small $N
+		big_stack "$s-$r" aavs_conn
+		ipvs_teardown
+	done
 done
 
 # conntrack=1's cost, on a director whose own rules keep conntrack on
@@ -206,6 +215,29 @@ if command -v conntrack >/dev/null; then
 		ct_round stock 1 $r
 	done
 fi
+
+# median: of the numbers on stdin, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# fast_summary PROTO: the fast path against routing and stock ip_vs, and
+# each path's director cost: instructions per packet on the instruction
+# clock (nanoseconds on the wall clock) beyond routing's.
+fast_summary() {
+	local p=$1 r s b
+	for b in route stock; do
+		for r in $(seq "$ROUNDS"); do
+			ratio "${PPS[$p-1k-aavs-fast-$r]:-0}" "${PPS[$p-1k-$b-$r]:-0}"
+			echo
+		done | median | awk -v n="$p aavs-fast/$b" '{ printf "BENCH ratio %s pps median %.2f\n", n, $1 }'
+	done
+	for s in route aavs stock aavs-fast; do
+		for r in $(seq "$ROUNDS"); do
+			echo "${PPS[$p-1k-$s-$r]} ${PPS[$p-1k-route-$r]}" |
+				awk '{ printf "%.0f %.0f\n", 1e9 / $1, 1e9 / $1 - 1e9 / $2 }'
+		done | sort -n | awk -v n="$p $s" '{ t[NR] = $1; c[NR] = $2 } END {
+			m = int((NR + 1) / 2)
+			printf "BENCH per-packet %s total %d director %d\n", n, t[m], c[m] }'
+	done
+}
 
 # summary PROTO: per-round ratios and their medians.
 summary() {
@@ -240,13 +272,17 @@ ct_summary() {
 }
 summary udp
 summary tcp
+fast_summary udp
+fast_summary tcp
 if command -v conntrack >/dev/null; then
 	for p in udp tcp; do
 		ct_summary $p aavs-ct1 aavs-ct0
 		ct_summary $p aavs-ct1 stock-ct1
 	done
 fi
-for r in $(seq "$FILL_ROUNDS"); do
-	echo "$(ratio ${PPS[udp-1m-aavs-$r]} ${PPS[udp-1k-fill-$r]})"
-done | sort -n | awk '{ v[NR] = $1; l = l " " $1 } END { printf "BENCH ratio 1M/1k aavs median %s (rounds:%s)\n", v[int((NR + 1) / 2)], l }'
+for s in aavs aavs-fast; do
+	for r in $(seq "$FILL_ROUNDS"); do
+		echo "$(ratio ${PPS[udp-1m-$s-$r]} ${PPS[udp-1k-fill-$s-$r]})"
+	done | sort -n | awk -v s=$s '{ v[NR] = $1; l = l " " $1 } END { printf "BENCH ratio 1M/1k %s median %s (rounds:%s)\n", s, v[int((NR + 1) / 2)], l }'
+done
 exit 0
