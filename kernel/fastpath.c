@@ -12,9 +12,9 @@
  * way, untouched: no conn, a packet that would change the conn's state
  * (SYN, FIN, RST, SCTP INIT/SHUTDOWN...; most flags are stable once a
  * flow is established), a probation or conntrack=1 conn, an unavailable
- * dest, fragments, IPv4 options, ICMP, a real server on this host, a TTL
- * about to run out, a packet too big for the way out, a route with a
- * transform.  The hooks exist only while the knob is 1: a director that
+ * dest, fragments, IPv4 options, IPv6 extension headers, ICMP, a real
+ * server on this host, a TTL about to run out, a packet too big for the
+ * way out, a route with a transform.  The hooks exist only while the knob is 1: a director that
  * does not ask for the fast path does not pay for it.
  */
 #include <linux/ip.h>
@@ -32,6 +32,12 @@
 #include "proto.h"
 #include "xmit.h"
 #include "xmit_route.h"
+
+static bool aavs_fast_l4(u8 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
+	       protocol == IPPROTO_SCTP;
+}
 
 /* Would the slow path forward it by the conn's method over @r, unchanged? */
 static bool aavs_fast_fits(struct sk_buff *skb, struct aavs_conn *cp,
@@ -72,11 +78,16 @@ static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 
 	if (skb->pkt_type != PACKET_HOST || skb->ipvs_property)
 		return NF_ACCEPT;
-	if (state->pf == NFPROTO_IPV4 && ip_hdr(skb)->ihl != 5)
+	/*
+	 * Every fragment, the first too: the slow path reassembles, and a
+	 * first fragment sent alone would leave the others waiting there.
+	 * IPv6 with extension headers (a fragment header among them) too.
+	 */
+	if (state->pf == NFPROTO_IPV4 ?
+	    ip_hdr(skb)->ihl != 5 || ip_is_fragment(ip_hdr(skb)) :
+	    !aavs_fast_l4(ipv6_hdr(skb)->nexthdr))
 		return NF_ACCEPT;
-	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment ||
-	    (iph.protocol != IPPROTO_TCP && iph.protocol != IPPROTO_UDP &&
-	     iph.protocol != IPPROTO_SCTP))
+	if (!aavs_fill_iph(state->pf, skb, &iph) || !aavs_fast_l4(iph.protocol))
 		return NF_ACCEPT;
 	if (READ_ONCE(an->sysctl.ignore_tunneled) && aavs_from_tunnel(state->in))
 		return NF_ACCEPT;

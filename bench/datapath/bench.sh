@@ -239,6 +239,31 @@ fast_summary() {
 	done
 }
 
+# BENCH_PROFILE=1: one more UDP measurement of each path under perf (its
+# cpu-clock ticks on the instruction clock: samples are instructions),
+# the 25 hottest symbols of each.
+profile_path() {
+	local s=$1
+	perf record -q -a -e cpu-clock -c 2000 -o /tmp/perf.$s -- udp_small $N >/dev/null 2>&1
+	perf report -q -i /tmp/perf.$s --stdio --sort sym 2>/dev/null | grep -v '^#' | grep . |
+		head -25 | sed "s/^/BENCH profile $s /"
+}
+if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
+	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
+	on director ip route add $VIP/32 via 192.0.2.11
+	udp_small 1000 >/dev/null
+	profile_path route
+	on director ip route del $VIP/32 via 192.0.2.11
+	for s in aavs stock aavs-fast; do
+		case $s in aavs*) load_aavs ;; stock) load_stock_ipvs ;; esac
+		[ $s = aavs-fast ] && on director sysctl -qw net.ipv4.vs.fast_path=1
+		ipvs_setup
+		udp_small 1000 >/dev/null
+		profile_path $s
+		ipvs_teardown
+	done
+fi
+
 # summary PROTO: per-round ratios and their medians.
 summary() {
 	local p=$1 r

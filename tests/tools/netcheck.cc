@@ -12,7 +12,9 @@
 //       Exit 0 only if every flow got a correct answer.  With
 //       $NETCHECK_SPORTS=DIR, append each flow's source port to
 //       DIR/PROTO-ADDR.  With $NETCHECK_SOURCE=ADDR, send from ADDR (a
-//       client on a DR director, whose real servers hold the VIP too).
+//       client on a DR director, whose real servers hold the VIP too),
+//       and with $NETCHECK_SOURCE_PORT=PORT too, from that port: every
+//       ask one flow (UDP).
 //
 // PROTO is tcp, udp or sctp; ADDR is IPv4 or IPv6.  Every wait is bounded.
 
@@ -215,6 +217,12 @@ std::optional<std::string> ask_once(const Proto& proto, const sockaddr_storage& 
   int fd = socket(dst.ss_family, proto.type, proto.protocol);
   if (fd < 0)
     die("socket");
+  // A fixed source port is one flow over several asks: free it at once.
+  // (sin_port and sin6_port share their place.)
+  if (src && reinterpret_cast<const sockaddr_in*>(&*src)->sin_port != 0) {
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  }
   if (src && bind(fd, reinterpret_cast<const sockaddr*>(&*src), src_len) < 0)
     die("bind source");
   std::optional<std::string> result;
@@ -260,7 +268,8 @@ int ask(const Proto& proto, std::string_view proto_name, const char* addr, int p
   std::optional<sockaddr_storage> src;
   socklen_t src_len = 0;
   if (const char* from = std::getenv("NETCHECK_SOURCE"); from && *from) {
-    src = aavs_lab::parse_sockaddr(from, 0, src_len);
+    const char* sport = std::getenv("NETCHECK_SOURCE_PORT");
+    src = aavs_lab::parse_sockaddr(from, sport ? std::atoi(sport) : 0, src_len);
     if (!src || src->ss_family != dst->ss_family)
       usage();
   }

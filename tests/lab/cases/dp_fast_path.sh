@@ -22,7 +22,9 @@
 #           eth1 moves it there and deleting eth1 moves it back, a wrong
 #           neighbour entry for rs1 stops it and the right one restores
 #           it, all without the INPUT chain seeing it; a deleted dest
-#           stops it, as on the slow path.
+#           stops it, as on the slow path.  Datagrams of 4000 bytes,
+#           three on one flow, are answered (fragments take the slow
+#           path, the first one too).
 . "$LAB/lib.sh"
 . "$LAB/cases/dr_topology.inc"
 
@@ -46,6 +48,10 @@ on director ipvsadm -A -u "[$VIP6]:5353" -s rr
 on director ipvsadm -a -u "[$VIP6]:5353" -r "[2001:db8:a::11]:5353" -g
 on director ipvsadm -A -u $VIP4:54 -s rr
 on director ipvsadm -a -u $VIP4:54 -r 192.0.2.12:54 -i
+on director ipvsadm -A -u $VIP4:53 -s rr
+on director ipvsadm -a -u $VIP4:53 -r 192.0.2.11:53 -g
+on director ipvsadm -A -u "[$VIP6]:53" -s rr
+on director ipvsadm -a -u "[$VIP6]:53" -r "[2001:db8:a::11]:53" -g
 on director ipvsadm -A -t $VIP4:80 -s rr
 on director ipvsadm -a -t $VIP4:80 -r 192.0.2.11:80 -g
 on director iptables-legacy -A INPUT -d $VIP4
@@ -129,6 +135,15 @@ slow=$(cat /tmp/input.0) fast=$(cat /tmp/input.1)
 # opening ones of each flow.
 [ "$slow" -gt 100 ] || fail "the slow path's INPUT chain saw only $slow packets"
 [ "$fast" -lt $((slow / 2)) ] || fail "fast path not taken: INPUT saw $fast packets, $slow without it"
+
+log "fast_path=1: 4000-byte datagrams, in fragments, three on one flow"
+# The first fragment of the second datagram finds the flow's conn: taken
+# alone, it would leave the others in reassembly for good.
+big=$(head -c 4000 /dev/zero | tr '\0' f)
+on client env NETCHECK_SOURCE=198.51.100.2 NETCHECK_SOURCE_PORT=7000 \
+	netcheck ask udp $VIP4 53 "$big" 3 >/dev/null || fail "IPv4: a fragmented datagram went unanswered"
+on client env NETCHECK_SOURCE=2001:db8:c::2 NETCHECK_SOURCE_PORT=7000 \
+	netcheck ask udp $VIP6 53 "$big" 3 >/dev/null || fail "IPv6: a fragmented datagram went unanswered"
 
 log "fast_path=1: one flow while the way to rs1 changes"
 # flow N: 5 datagrams of the flow from port 6000; the counters they moved.
