@@ -243,8 +243,13 @@ fast_summary() {
 # cpu-clock ticks on the instruction clock: samples are instructions),
 # the 25 hottest symbols of each.
 profile_path() {
-	local s=$1
-	perf record -q -a -e cpu-clock -c 2000 -o /tmp/perf.$s -- udp_small $N >/dev/null 2>&1
+	local s=$1 pid
+	perf record -q -a -e cpu-clock -c 2000 -o /tmp/perf.$s >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	udp_small $N >/dev/null
+	kill -INT $pid
+	wait $pid
 	perf report -q -i /tmp/perf.$s --stdio --sort sym 2>/dev/null | grep -v '^#' | grep . |
 		head -25 | sed "s/^/BENCH profile $s /"
 }
