@@ -23,7 +23,9 @@
 #   die at once, so rs4 holds no connection there when it is deleted.
 #
 #   action: CHURN_SECS (default 60) of SYN floods, UDP floods (IPv4 and
-#           IPv6, every source port) and a control loop, conntrack=1 and
+#           IPv6, every source port), mid-stream flows that come back
+#           (taken by the fast path once confirmed) and a control loop
+#           that also turns fast_path and conntrack=1 on and off, with
 #           conntrack on; then real TCP and UDP through the VIP, flush,
 #           namespaces deleted, rmmod aavs.
 #   expect: no BUG/WARNING/refcount_t line (the lab fails the case on any),
@@ -33,6 +35,7 @@
 
 VIP4=203.0.113.10 VIP6=2001:db8:f::10
 SECS=${CHURN_SECS:-60}
+CONNTRACK=${CHURN_CONNTRACK:-1}
 SCHEDS=(rr wrr lc wlc "sh -b sh-port,sh-fallback" "mh -b mh-port,mh-fallback" "rr -p 5"
 	lblc lblcr)
 
@@ -136,7 +139,11 @@ churn() {
 		6) rs4 -a -g -w 1 | on director ipvsadm -R
 		   on director ipvsadm -C
 		   services | on director ipvsadm -R ;;
-		7) on director ipvsadm -Ln >/dev/null
+		7) # the fast path's hooks come and go under traffic; conns made
+		   # with conntrack=0 are the ones it forwards
+		   on director sysctl -qw net.ipv4.vs.fast_path=$(((n / 8) % 2)) \
+			net.ipv4.vs.conntrack=$(((n / 16) % 2 & CONNTRACK))
+		   on director ipvsadm -Ln >/dev/null
 		   head -c 65536 /proc/net/ip_vs_conn >/dev/null
 		   # digests read while tables are rebuilt and services go
 		   on director cat /proc/net/aavs_services >/dev/null ;;
@@ -156,7 +163,7 @@ load_aavs
 on director sysctl -qw net.ipv4.vs.sloppy_tcp=1
 # conntrack=1 with conntrack on (a rule that changes nothing): conns take
 # and drop conntrack entries while dests and services go under them.
-if [ "${CHURN_CONNTRACK:-1}" = 1 ]; then
+if [ "$CONNTRACK" = 1 ]; then
 	on director sysctl -qw net.ipv4.vs.conntrack=1
 	conntrack_on director || fail "no conntrack rule"
 fi
@@ -170,11 +177,16 @@ flood syn4 --dst $VIP4 --src 198.51.100.1 --hosts 250 --proto tcp --flags syn --
 flood ack4 --dst $VIP4 --src 198.51.100.1 --hosts 250 --proto tcp --flags ack --rate 500 & pids+=($!)
 flood udp4 --dst $VIP4 --src 198.51.100.1 --hosts 250 --proto udp --rate 1500 & pids+=($!)
 flood udp6 --dst $VIP6 --src 2001:db8:c::1 --hosts 250 --proto udp --rate 500 & pids+=($!)
+# A small pool of mid-stream flows, each seen every few seconds: after
+# its second packet a conn is confirmed and the fast path (when on)
+# forwards the rest, while dests change under it.
+flood est4 --dst $VIP4 --src 198.51.100.1 --hosts 2 --sports 3000-3099 --proto tcp --flags ack --rate 500 & pids+=($!)
+flood est6 --dst $VIP6 --src 2001:db8:c::1 --hosts 2 --sports 3000-3099 --proto tcp --flags ack --rate 300 & pids+=($!)
 for p in "${pids[@]}"; do
 	wait "$p" || fail "a flood generator failed: $(cat /tmp/flood.* | xargs)"
 done
 stop_loop $cpid
-for f in syn4 ack4 udp4 udp6; do log "$f: $(cat /tmp/flood.$f)"; done
+for f in syn4 ack4 udp4 udp6 est4 est6; do log "$f: $(cat /tmp/flood.$f)"; done
 log "control-plane rounds: $(cat /tmp/churn.rounds); conns now: $(on director ipvsadm -Lnc | tail -n +3 | wc -l)"
 report "churn: $(cat /tmp/churn.rounds) control rounds in ${SECS}s, $(cat /tmp/flood.* | awk '{n += $2} END {print n}') flood packets"
 
