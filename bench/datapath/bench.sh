@@ -254,7 +254,7 @@ profile_path() {
 	# and the settling around it) left out.
 	perf report -q -i /tmp/perf.$s --stdio --sort sym 2>/dev/null | grep -v '^#' | grep . |
 		awk -v s=$s '$NF == "native_safe_halt" { next } { sub(/%/, "", $1); p[NR] = $1; n[NR] = $NF; t += $1 }
-			END { for (i = 1; i <= NR; i++) if (i in p && p[i] / t >= 0.004) printf "BENCH profile %s %5.1f%% %s\n", s, 100 * p[i] / t, n[i] }' | head -40
+			END { for (i = 1; i <= NR; i++) if (i in p && p[i] / t >= 0.004 && shown++ < 40) printf "BENCH profile %s %5.1f%% %s\n", s, 100 * p[i] / t, n[i] }'
 }
 if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
 	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
