@@ -7,15 +7,13 @@
 #include "proto_state.h"
 
 struct aavs_conn;
-struct aavs_iph;
 struct aavs_net;
-struct aavs_proto_pkt;
+struct aavs_pkt;
 struct net;
 
 /* The conn of a TCP, UDP or SCTP packet, looked up the way it travels. */
 struct aavs_conn *aavs_newconn_lookup(struct net *net,
-				      const struct aavs_iph *iph,
-				      const struct aavs_proto_pkt *pp,
+				      const struct aavs_pkt *pkt,
 				      enum aavs_dir dir);
 
 /*
@@ -24,8 +22,7 @@ struct aavs_conn *aavs_newconn_lookup(struct net *net,
  * host's own stack answers it).
  */
 struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
-				   const struct aavs_iph *iph,
-				   const struct aavs_proto_pkt *pp,
+				   const struct aavs_pkt *pkt,
 				   unsigned int *verdict);
 
 /*
@@ -36,8 +33,7 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
  */
 struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 					struct sk_buff *skb,
-					const struct aavs_iph *iph,
-					const struct aavs_proto_pkt *pp,
+					const struct aavs_pkt *pkt,
 					unsigned int *verdict);
 
 #endif /* _AAVS_NEWCONN_H */

@@ -33,6 +33,7 @@
 #include "conn.h"
 #include "nfct.h"
 #include "pernet.h"
+#include "pkt.h"
 #include "tunnel.h"
 #include "xmit.h"
 #include "xmit_route.h"
@@ -137,11 +138,11 @@ static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
 }
 
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
-			  struct aavs_conn *cp, const struct aavs_iph *iph)
+			  struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
 	struct aavs_route r;
 
-	if (cp->daf != iph->af ||
+	if (cp->daf != pkt->af ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	/* The real server is this host: deliver here. */
@@ -149,13 +150,13 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	if (!aavs_hop(net, skb, iph->af, &r) ||
-	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst))) {
+	if (!aavs_hop(net, skb, pkt->af, &r) ||
+	    aavs_too_big(net, skb, pkt->af, dst_mtu(r.dst))) {
 		aavs_route_put(&r);
 		return NF_DROP;
 	}
 	aavs_prepare_out(skb, &r, cp);
-	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+	return aavs_send(pkt->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
 
@@ -182,12 +183,12 @@ static void aavs_inner_fields(struct sk_buff *skb, u16 af, u8 *tos, u8 *ttl,
 
 static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
-				  const struct aavs_iph *iph)
+				  const struct aavs_pkt *pkt)
 {
 	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
 	unsigned int hlen = cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
 						  sizeof(struct iphdr);
-	u8 proto = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+	u8 proto = pkt->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	struct aavs_route r;
 	bool fragment;
 	u8 tos, ttl;
@@ -198,7 +199,7 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	 * but sent in outer fragments, as ip_vs does (IPv6 never fragments
 	 * on the way, so it is always refused).
 	 */
-	fragment = iph->af == AF_INET &&
+	fragment = pkt->af == AF_INET &&
 		   !READ_ONCE(aavs_net(net)->sysctl.pmtu_disc);
 	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
@@ -208,12 +209,12 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 	}
 	/* Outer IP header and GUE/GRE: what the path has left for the packet. */
 	hlen += aavs_tun_encap_len(tun, skb);
-	if (!aavs_hop(net, skb, iph->af, &r) ||
+	if (!aavs_hop(net, skb, pkt->af, &r) ||
 	    (!fragment &&
-	     aavs_too_big(net, skb, iph->af, dst_mtu(r.dst) - hlen)) ||
+	     aavs_too_big(net, skb, pkt->af, dst_mtu(r.dst) - hlen)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r.dst->dev) + hlen))
 		goto drop;
-	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
+	aavs_inner_fields(skb, pkt->af, &tos, &ttl, &df);
 	if (fragment)
 		df = 0;
 	/* conntrack=1: the inner packet's entry is confirmed here or never. */
@@ -295,22 +296,21 @@ static void aavs_csum_addr(__sum16 *check, struct sk_buff *skb, u16 af,
 
 /*
  * Rewrite source (@dst false) or destination address and port as seen by
- * the transport header at @l4off; the caller made the headers writable
- * and rewrites the IP header itself.
+ * the transport header; the caller made the headers writable and rewrites
+ * the IP header itself.
  */
-int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
-		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
-		   __be16 port)
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_pkt *pkt, bool dst,
+		   const union nf_inet_addr *a, __be16 port)
 {
-	const union nf_inet_addr *old = dst ? &iph->daddr : &iph->saddr;
-	__be16 *ports = (__be16 *)(skb->data + l4off);
+	const union nf_inet_addr *old = dst ? &pkt->daddr : &pkt->saddr;
+	__be16 *ports = (__be16 *)(skb->data + pkt->l4off);
 	__be16 *p = &ports[dst ? 1 : 0];
 
-	switch (iph->protocol) {
+	switch (pkt->protocol) {
 	case IPPROTO_TCP: {
 		struct tcphdr *th = (struct tcphdr *)ports;
 
-		aavs_csum_addr(&th->check, skb, iph->af, old, a);
+		aavs_csum_addr(&th->check, skb, pkt->af, old, a);
 		inet_proto_csum_replace2(&th->check, skb, *p, port, false);
 		break;
 	}
@@ -319,7 +319,7 @@ int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
 
 		/* IPv4 UDP may carry no checksum; keep it that way. */
 		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
-			aavs_csum_addr(&uh->check, skb, iph->af, old, a);
+			aavs_csum_addr(&uh->check, skb, pkt->af, old, a);
 			inet_proto_csum_replace2(&uh->check, skb, *p, port,
 						 false);
 			if (!uh->check)
@@ -332,7 +332,7 @@ int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
 		/* CRC32c covers no addresses, only the SCTP packet. */
 		if (skb->ip_summed != CHECKSUM_PARTIAL)
 			((struct sctphdr *)ports)->checksum =
-				sctp_compute_cksum(skb, l4off);
+				sctp_compute_cksum(skb, pkt->l4off);
 		return 0;
 	default:
 		return -EPROTONOSUPPORT;
@@ -377,25 +377,25 @@ static bool aavs_nat_to_loopback(const struct sk_buff *skb, u16 af,
 
 static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
-				  const struct aavs_iph *iph)
+				  const struct aavs_pkt *pkt)
 {
 	struct aavs_route r;
 
-	if (cp->daf != iph->af ||
+	if (cp->daf != pkt->af ||
 	    aavs_nat_to_loopback(skb, cp->daf, &cp->daddr) ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	/* A real server on this host is not a hop further. */
-	if ((!r.local && !aavs_hop(net, skb, iph->af, &r)) ||
-	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
-	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
+	if ((!r.local && !aavs_hop(net, skb, pkt->af, &r)) ||
+	    aavs_too_big(net, skb, pkt->af, dst_mtu(r.dst)) ||
+	    skb_ensure_writable(skb, pkt->l4off + aavs_l4_hdrlen(pkt->protocol)) ||
+	    aavs_mangle_l4(skb, pkt, true, &cp->daddr, cp->dport)) {
 		aavs_route_put(&r);
 		return NF_DROP;
 	}
-	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
+	aavs_mangle_ip(skb, pkt->af, true, &cp->daddr);
 	aavs_prepare_out(skb, &r, cp);
-	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+	return aavs_send(pkt->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
 
@@ -423,27 +423,27 @@ unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp)
 }
 
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
-			    struct aavs_conn *cp, const struct aavs_iph *iph)
+			    struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
-	if (skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, false, &cp->vaddr, cp->vport))
+	if (skb_ensure_writable(skb, pkt->l4off + aavs_l4_hdrlen(pkt->protocol)) ||
+	    aavs_mangle_l4(skb, pkt, false, &cp->vaddr, cp->vport))
 		return NF_DROP;
-	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
-	if (aavs_snat_reroute(an, skb, iph->af))
+	aavs_mangle_ip(skb, pkt->af, false, &cp->vaddr);
+	if (aavs_snat_reroute(an, skb, pkt->af))
 		return NF_DROP;
 	return aavs_reply_mark(skb, cp);
 }
 
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
-		       struct aavs_conn *cp, const struct aavs_iph *iph)
+		       struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
 	switch (aavs_conn_fwd(cp)) {
 	case IP_VS_CONN_F_DROUTE:
-		return aavs_xmit_dr(net, skb, cp, iph);
+		return aavs_xmit_dr(net, skb, cp, pkt);
 	case IP_VS_CONN_F_TUNNEL:
-		return aavs_xmit_tun(net, skb, cp, iph);
+		return aavs_xmit_tun(net, skb, cp, pkt);
 	case IP_VS_CONN_F_MASQ:
-		return aavs_xmit_nat(net, skb, cp, iph);
+		return aavs_xmit_nat(net, skb, cp, pkt);
 	default:
 		/* Local node: the service runs here. */
 		return NF_ACCEPT;

@@ -8,17 +8,8 @@
 
 struct aavs_conn;
 struct aavs_net;
+struct aavs_pkt;
 struct net;
-
-/* The network header of a packet as the hooks parsed it. */
-struct aavs_iph {
-	u16 af;
-	u8 protocol;		/* transport protocol (after IPv6 ext headers) */
-	bool fragment;		/* IPv6 non-first fragment: no transport header */
-	unsigned int len;	/* offset of the transport header in skb->data */
-	union nf_inet_addr saddr;
-	union nf_inet_addr daddr;
-};
 
 /*
  * Send a client's packet (or an ICMP error about the flow) to the conn's
@@ -26,11 +17,11 @@ struct aavs_iph {
  * verdict; after NF_STOLEN the skb is gone.
  */
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
-		       struct aavs_conn *cp, const struct aavs_iph *iph);
+		       struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /* Route the packet unchanged to the conn's real server (direct routing). */
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
-			  struct aavs_conn *cp, const struct aavs_iph *iph);
+			  struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /*
  * A reply passing this director to the client, NAT's once rewritten, DR's
@@ -41,7 +32,7 @@ unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp);
 
 /* NAT: rewrite a real server's reply so it comes from the virtual service. */
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
-			    struct aavs_conn *cp, const struct aavs_iph *iph);
+			    struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /*
  * snat_reroute: route a reply made the VIP's again, as if the director
@@ -51,9 +42,8 @@ unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af);
 
 /* Rewrite the address and port of one side of a transport header. */
-int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
-		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
-		   __be16 port);
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_pkt *pkt, bool dst,
+		   const union nf_inet_addr *a, __be16 port);
 
 /* Rewrite the IP header's source or destination (IPv4: and checksum). */
 void aavs_mangle_ip(struct sk_buff *skb, u16 af, bool dst,

@@ -17,8 +17,7 @@
 #include <net/netfilter/nf_conntrack.h>
 
 #include "conn.h"
-#include "hooks.h"
-#include "xmit.h"
+#include "pkt.h"
 #include "xt_ipvs.h"
 
 /* Is the conn's VIP in the rule's address/mask? */
@@ -34,16 +33,16 @@ static bool aavs_mt_vaddr(const struct xt_ipvs_mtinfo *info,
 /* The conn of a packet IPVS sent towards a real server, if any. */
 static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb, u8 pf,
 				      struct net *net,
-				      const struct aavs_iph *iph)
+				      const struct aavs_pkt *pkt)
 {
 	struct aavs_conn_key key = {
-		.net = net, .af = iph->af, .protocol = iph->protocol,
-		.saddr = &iph->daddr, .daddr = &iph->saddr,
+		.net = net, .af = pkt->af, .protocol = pkt->protocol,
+		.saddr = &pkt->daddr, .daddr = &pkt->saddr,
 	};
 	__be16 _ports[2];
 	const __be16 *ports;
 
-	switch (iph->protocol) {
+	switch (pkt->protocol) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
@@ -51,10 +50,10 @@ static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb, u8 pf,
 	default:
 		return NULL;
 	}
-	if (iph->fragment)
+	if (pkt->fragment)
 		return NULL;
 	/* Source and destination port lead all three headers. */
-	ports = skb_header_pointer(skb, iph->len, sizeof(_ports), _ports);
+	ports = skb_header_pointer(skb, pkt->l4off, sizeof(_ports), _ports);
 	if (!ports)
 		return NULL;
 	key.sport = ports[1];
@@ -75,20 +74,20 @@ static bool aavs_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	u8 pf = xt_family(par);
 	enum ip_conntrack_info ctinfo;
 	struct aavs_conn *cp;
-	struct aavs_iph iph;
+	struct aavs_pkt pkt;
 
 	if (info->bitmask == XT_IPVS_IPVS_PROPERTY)
 		return skb->ipvs_property ^
 		       !!(info->invert & XT_IPVS_IPVS_PROPERTY);
 	/* Any other option: IPVS's packets only, whatever the inversions. */
-	if (!skb->ipvs_property || !aavs_fill_iph(pf, skb, &iph))
+	if (!skb->ipvs_property || !aavs_pkt_parse(pf, skb, &pkt))
 		return false;
 	if (aavs_mt_fails(info, XT_IPVS_PROTO,
-			  iph.protocol == info->l4proto))
+			  pkt.protocol == info->l4proto))
 		return false;
 
 	/* Under the hook's RCU read lock, as conn lookups must be. */
-	cp = aavs_mt_conn(skb, pf, xt_net(par), &iph);
+	cp = aavs_mt_conn(skb, pf, xt_net(par), &pkt);
 	if (!cp)
 		return false;
 	if (aavs_mt_fails(info, XT_IPVS_VPORT, cp->vport == info->vport))
