@@ -40,82 +40,31 @@ static bool aavs_icmp_is_error6(u8 type)
 	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
 }
 
-static bool aavs_icmp_parse4(const struct sk_buff *skb, unsigned int off,
-			     struct aavs_pkt *in)
-{
-	struct icmphdr _ic;
-	const struct icmphdr *ic;
-	struct iphdr _ih;
-	const struct iphdr *ih;
-
-	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
-	if (!ic || !aavs_icmp_is_error4(ic->type))
-		return false;
-	off += sizeof(_ic);
-	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
-	if (!ih || ih->ihl < 5 || (ih->frag_off & htons(IP_OFFSET)))
-		return false;
-	memset(in, 0, sizeof(*in));
-	in->af = AF_INET;
-	in->protocol = ih->protocol;
-	in->saddr.ip = ih->saddr;
-	in->daddr.ip = ih->daddr;
-	in->l3off = off;
-	in->l4off = off + ih->ihl * 4;
-	return true;
-}
-
-static bool aavs_icmp_parse6(const struct sk_buff *skb, unsigned int off,
-			     struct aavs_pkt *in)
-{
-	struct icmp6hdr _ic;
-	const struct icmp6hdr *ic;
-	struct ipv6hdr _ih;
-	const struct ipv6hdr *ih;
-	__be16 frag_off;
-	u8 nexthdr;
-	int l4;
-
-	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
-	if (!ic || !aavs_icmp_is_error6(ic->icmp6_type))
-		return false;
-	off += sizeof(_ic);
-	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
-	if (!ih)
-		return false;
-	nexthdr = ih->nexthdr;
-	l4 = ipv6_skip_exthdr(skb, off + sizeof(_ih), &nexthdr, &frag_off);
-	if (l4 < 0 || (frag_off & htons(IP6_OFFSET)))
-		return false;
-	memset(in, 0, sizeof(*in));
-	in->af = AF_INET6;
-	in->protocol = nexthdr;
-	in->saddr.in6 = ih->saddr;
-	in->daddr.in6 = ih->daddr;
-	in->l3off = off;
-	in->l4off = l4;
-	return true;
-}
-
 /* An error quoting a TCP, UDP or SCTP packet, with the quoted ports. */
 static bool aavs_icmp_parse(const struct sk_buff *skb,
 			    const struct aavs_pkt *outer, struct aavs_pkt *in)
 {
-	__be16 _ports[2];
-	const __be16 *ports;
+	unsigned int off = outer->l4off;
 
-	if (outer->af == AF_INET6 ? !aavs_icmp_parse6(skb, outer->l4off, in) :
-				    !aavs_icmp_parse4(skb, outer->l4off, in))
-		return false;
-	if (in->protocol != IPPROTO_TCP && in->protocol != IPPROTO_UDP &&
-	    in->protocol != IPPROTO_SCTP)
-		return false;
-	ports = skb_header_pointer(skb, in->l4off, sizeof(_ports), _ports);
-	if (!ports)
-		return false;
-	in->sport = ports[0];
-	in->dport = ports[1];
-	return true;
+	if (outer->af == AF_INET6) {
+		struct icmp6hdr _ic;
+		const struct icmp6hdr *ic;
+
+		ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+		if (!ic || !aavs_icmp_is_error6(ic->icmp6_type))
+			return false;
+		off += sizeof(_ic);
+	} else {
+		struct icmphdr _ic;
+		const struct icmphdr *ic;
+
+		ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+		if (!ic || !aavs_icmp_is_error4(ic->type))
+			return false;
+		off += sizeof(_ic);
+	}
+	return aavs_pkt_parse_quoted(skb, outer->af, off, in) &&
+	       aavs_pkt_parse_ports(skb, in);
 }
 
 /*
@@ -233,7 +182,7 @@ unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 	struct aavs_conn *cp;
 	unsigned int verdict;
 
-	if (!aavs_icmp_parse(skb, pkt, &in) || in.af != pkt->af)
+	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
 	/* The quoted packet went from the VIP to the client. */
 	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_INPUT);
@@ -262,7 +211,7 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 	struct aavs_pkt in;
 	struct aavs_conn *cp;
 
-	if (!aavs_icmp_parse(skb, pkt, &in) || in.af != pkt->af)
+	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
 	/* The quoted packet went from the client to the server side. */
 	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_OUTPUT);

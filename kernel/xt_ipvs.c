@@ -31,33 +31,18 @@ static bool aavs_mt_vaddr(const struct xt_ipvs_mtinfo *info,
 }
 
 /* The conn of a packet IPVS sent towards a real server, if any. */
-static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb, u8 pf,
-				      struct net *net,
-				      const struct aavs_pkt *pkt)
+static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb,
+				      struct net *net, struct aavs_pkt *pkt)
 {
-	struct aavs_conn_key key = {
+	struct aavs_conn_key key;
+
+	if (!aavs_pkt_parse_ports(skb, pkt))
+		return NULL;
+	key = (struct aavs_conn_key) {
 		.net = net, .af = pkt->af, .protocol = pkt->protocol,
 		.saddr = &pkt->daddr, .daddr = &pkt->saddr,
+		.sport = pkt->dport, .dport = pkt->sport,
 	};
-	__be16 _ports[2];
-	const __be16 *ports;
-
-	switch (pkt->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		break;
-	default:
-		return NULL;
-	}
-	if (pkt->fragment)
-		return NULL;
-	/* Source and destination port lead all three headers. */
-	ports = skb_header_pointer(skb, pkt->l4off, sizeof(_ports), _ports);
-	if (!ports)
-		return NULL;
-	key.sport = ports[1];
-	key.dport = ports[0];
 	return aavs_conn_out_get(&key);
 }
 
@@ -87,7 +72,7 @@ static bool aavs_mt(const struct sk_buff *skb, struct xt_action_param *par)
 		return false;
 
 	/* Under the hook's RCU read lock, as conn lookups must be. */
-	cp = aavs_mt_conn(skb, pf, xt_net(par), &pkt);
+	cp = aavs_mt_conn(skb, xt_net(par), &pkt);
 	if (!cp)
 		return false;
 	if (aavs_mt_fails(info, XT_IPVS_VPORT, cp->vport == info->vport))
