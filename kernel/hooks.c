@@ -209,7 +209,7 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	if (aavs_proto_parse(an, skb, &pkt))
 		return NF_ACCEPT;
 
-	cp = aavs_newconn_lookup(state->net, &pkt, AAVS_DIR_OUTPUT);
+	cp = aavs_conn_out_get(state->net, &pkt, false);
 	if (!cp)
 		return aavs_reply_stray(an, skb, &pkt);
 	aavs_conn_count_out(an, cp, skb->len);

@@ -132,28 +132,6 @@ static bool aavs_icmp_csum_ok(struct sk_buff *skb, const struct aavs_pkt *pkt)
 }
 
 /*
- * The conn an error is about.  An error travels against the packet it
- * quotes, so that packet turned around is a packet of the flow going the
- * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a reply).
- * The caller parsed the error into @in.
- */
-static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
-					    const struct aavs_pkt *in,
-					    enum aavs_dir dir)
-{
-	struct aavs_conn_key key;
-
-	key = (struct aavs_conn_key) {
-		.net = an->net, .af = in->af, .protocol = in->protocol,
-		.saddr = &in->daddr, .daddr = &in->saddr,
-		.sport = in->dport, .dport = in->sport,
-	};
-	if (dir == AAVS_DIR_OUTPUT)
-		return aavs_conn_out_get(&key);
-	return aavs_conn_in_get(&key);
-}
-
-/*
  * schedule_icmp: an error about a flow this director has no conn for (ECMP
  * sent the flow's packets to another director) is scheduled as the flow's
  * next packet would be, client to VIP, and so reaches the server that
@@ -184,8 +162,11 @@ unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 
 	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
-	/* The quoted packet went from the VIP to the client. */
-	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_INPUT);
+	/*
+	 * The quoted packet went from the VIP to the client; the error
+	 * travels against it, as the flow's requests do.
+	 */
+	cp = aavs_conn_in_get(an->net, &in, true);
 	if (!cp) {
 		if (!READ_ONCE(an->sysctl.schedule_icmp))
 			return NF_ACCEPT;
@@ -213,8 +194,11 @@ unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
 
 	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
-	/* The quoted packet went from the client to the server side. */
-	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_OUTPUT);
+	/*
+	 * The quoted packet went from the client to the server side; the
+	 * error travels against it, as the flow's replies do.
+	 */
+	cp = aavs_conn_out_get(an->net, &in, true);
 	if (!cp)
 		return NF_ACCEPT;
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {

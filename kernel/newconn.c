@@ -249,21 +249,6 @@ static bool aavs_conn_reschedule(struct aavs_net *an, struct aavs_conn *cp)
 				   cp->flags & IP_VS_CONN_F_NOOUTPUT, mode);
 }
 
-struct aavs_conn *aavs_newconn_lookup(struct net *net,
-				      const struct aavs_pkt *pkt,
-				      enum aavs_dir dir)
-{
-	struct aavs_conn_key key = {
-		.net = net, .af = pkt->af, .protocol = pkt->protocol,
-		.saddr = &pkt->saddr, .daddr = &pkt->daddr,
-		.sport = pkt->sport, .dport = pkt->dport,
-	};
-
-	if (dir == AAVS_DIR_OUTPUT)
-		return aavs_conn_out_get(&key);
-	return aavs_conn_in_get(&key);
-}
-
 /*
  * Drop @cp for a new flow.  True if the packet must be dropped too:
  * conntrack still holds the flow's old entry, which would send it to the
@@ -284,7 +269,7 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 {
 	struct aavs_conn *cp;
 
-	cp = aavs_newconn_lookup(an->net, pkt, AAVS_DIR_INPUT);
+	cp = aavs_conn_in_get(an->net, pkt, false);
 	if (cp && pkt->opening && aavs_conn_reschedule(an, cp)) {
 		if (aavs_conn_forget(cp, skb)) {
 			*verdict = NF_DROP;

@@ -4,17 +4,9 @@
 
 #include <linux/skbuff.h>
 
-#include "proto_state.h"
-
 struct aavs_conn;
 struct aavs_net;
 struct aavs_pkt;
-struct net;
-
-/* The conn of a TCP, UDP or SCTP packet, looked up the way it travels. */
-struct aavs_conn *aavs_newconn_lookup(struct net *net,
-				      const struct aavs_pkt *pkt,
-				      enum aavs_dir dir);
 
 /*
  * The conn of a request: its live one, or a new one the scheduler made.

@@ -30,20 +30,16 @@ static bool aavs_mt_vaddr(const struct xt_ipvs_mtinfo *info,
 	return !((cp->vaddr.ip ^ info->vaddr.ip) & info->vmask.ip);
 }
 
-/* The conn of a packet IPVS sent towards a real server, if any. */
+/*
+ * The conn of a packet IPVS sent towards a real server, if any: turned
+ * around, a reply.
+ */
 static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb,
 				      struct net *net, struct aavs_pkt *pkt)
 {
-	struct aavs_conn_key key;
-
 	if (!aavs_pkt_parse_ports(skb, pkt))
 		return NULL;
-	key = (struct aavs_conn_key) {
-		.net = net, .af = pkt->af, .protocol = pkt->protocol,
-		.saddr = &pkt->daddr, .daddr = &pkt->saddr,
-		.sport = pkt->dport, .dport = pkt->sport,
-	};
-	return aavs_conn_out_get(&key);
+	return aavs_conn_out_get(net, pkt, true);
 }
 
 /* Does @opt's test, as the rule states it (inverted or not), fail? */
