@@ -103,10 +103,11 @@ static bool aavs_tmpl_usable(struct aavs_net *an, struct aavs_conn *ct)
  */
 static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 					    struct aavs_service *svc,
-					    const struct aavs_sched_pkt *pkt,
+					    const struct aavs_sched_pkt *sp,
 					    struct aavs_conn_param *p,
 					    struct aavs_dest **destp)
 {
+	const struct aavs_pkt *pkt = sp->pkt;
 	union nf_inet_addr snet, fwm = {};
 	const union nf_inet_addr *tvaddr = &pkt->daddr;
 	struct aavs_conn_param tp;
@@ -127,7 +128,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 	if (ct && !aavs_tmpl_usable(an, ct))
 		ct = NULL;
 	if (!ct) {
-		dest = aavs_sched_schedule(svc, pkt);
+		dest = aavs_sched_schedule(svc, sp);
 		if (!dest)
 			return NULL;
 		tp = (struct aavs_conn_param) {
@@ -138,7 +139,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 			.timeout = READ_ONCE(svc->timeout),
 		};
 		/* A spoofed packet must not pin a client for svc->timeout. */
-		if (pkt->midstream) {
+		if (sp->midstream) {
 			tp.flags |= AAVS_CONN_F_PROBATION;
 			tp.timeout = min_t(unsigned long, tp.timeout,
 					   AAVS_PROBATION_SECS * HZ);
@@ -146,7 +147,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 		ct = aavs_conn_new(&tp, dest);
 		if (IS_ERR(ct))
 			return ct;
-	} else if (!pkt->midstream) {
+	} else if (!sp->midstream) {
 		/* An opening packet: the client is real. */
 		aavs_conn_confirm_tmpl(ct, READ_ONCE(svc->timeout));
 	}
@@ -188,9 +189,7 @@ struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 	}
 
 	sp = (struct aavs_sched_pkt) {
-		.skb = skb, .af = pkt->af, .protocol = pkt->protocol,
-		.saddr = pkt->saddr, .daddr = pkt->daddr,
-		.sport = pkt->sport, .dport = pkt->dport,
+		.skb = skb, .pkt = pkt,
 		/* Only sloppy mode lets a non-opening packet get here. */
 		.midstream = pkt->protocol != IPPROTO_UDP && !pkt->opening,
 	};
