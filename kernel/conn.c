@@ -26,6 +26,7 @@
 #include "dest.h"
 #include "nfct.h"
 #include "pernet.h"
+#include "pkt.h"
 #include "proto_state.h"
 #include "service.h"
 
@@ -124,7 +125,37 @@ unsigned long aavs_conn_state_timeout(struct aavs_net *an, u8 protocol,
 	return aavs_state_timeout_secs(protocol, state) * HZ;
 }
 
+/*
+ * A lookup's tuple, in the direction the flow's packet travels: pointers
+ * into the aavs_pkt, in registers while the bucket is walked.
+ */
+struct aavs_conn_key {
+	const union nf_inet_addr *saddr;
+	const union nf_inet_addr *daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 af;
+	u8 protocol;
+};
+
+static __always_inline struct aavs_conn_key
+aavs_conn_key(const struct aavs_pkt *pkt, bool turned)
+{
+	if (turned)
+		return (struct aavs_conn_key) {
+			.saddr = &pkt->daddr, .daddr = &pkt->saddr,
+			.sport = pkt->dport, .dport = pkt->sport,
+			.af = pkt->af, .protocol = pkt->protocol,
+		};
+	return (struct aavs_conn_key) {
+		.saddr = &pkt->saddr, .daddr = &pkt->daddr,
+		.sport = pkt->sport, .dport = pkt->dport,
+		.af = pkt->af, .protocol = pkt->protocol,
+	};
+}
+
 static bool aavs_conn_match_in(const struct aavs_conn *cp,
+			       const struct net *net,
 			       const struct aavs_conn_key *k)
 {
 	return cp->cport == k->sport && cp->vport == k->dport &&
@@ -132,19 +163,21 @@ static bool aavs_conn_match_in(const struct aavs_conn *cp,
 	       !(cp->flags & IP_VS_CONN_F_TEMPLATE) &&
 	       aavs_addr_eq(k->af, &cp->caddr, k->saddr) &&
 	       aavs_addr_eq(k->af, &cp->vaddr, k->daddr) &&
-	       net_eq(read_pnet(&cp->net), k->net);
+	       net_eq(read_pnet(&cp->net), net);
 }
 
-struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k)
+struct aavs_conn *aavs_conn_in_get(struct net *net,
+				   const struct aavs_pkt *pkt, bool turned)
 {
+	struct aavs_conn_key k = aavs_conn_key(pkt, turned);
 	struct hlist_bl_head *head;
 	struct hlist_bl_node *pos;
 	struct aavs_conn *cp;
 
-	head = &aavs_conn_tab[aavs_conn_hash(k->net, k->af, k->protocol,
-					     k->saddr, k->sport)];
+	head = &aavs_conn_tab[aavs_conn_hash(net, k.af, k.protocol, k.saddr,
+					     k.sport)];
 	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
-		if (aavs_conn_match_in(cp, k) && !aavs_conn_expired(cp))
+		if (aavs_conn_match_in(cp, net, &k) && !aavs_conn_expired(cp))
 			return cp;
 	}
 	return NULL;
@@ -155,25 +188,27 @@ struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k)
  * side is the real server for NAT and the virtual service for the other
  * methods, whose replies come from the VIP when they pass this director.
  */
-struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k)
+struct aavs_conn *aavs_conn_out_get(struct net *net,
+				    const struct aavs_pkt *pkt, bool turned)
 {
+	struct aavs_conn_key k = aavs_conn_key(pkt, turned);
 	struct hlist_bl_head *head;
 	struct hlist_bl_node *pos;
 	struct aavs_conn *cp;
 
-	head = &aavs_conn_tab[aavs_conn_hash(k->net, k->af, k->protocol,
-					     k->daddr, k->dport)];
+	head = &aavs_conn_tab[aavs_conn_hash(net, k.af, k.protocol, k.daddr,
+					     k.dport)];
 	hlist_bl_for_each_entry_rcu(cp, pos, head, node) {
 		bool nat = aavs_conn_fwd(cp) == IP_VS_CONN_F_MASQ;
 
-		if (cp->cport == k->dport &&
-		    (nat ? cp->dport : cp->vport) == k->sport &&
-		    cp->protocol == k->protocol && cp->af == k->af &&
+		if (cp->cport == k.dport &&
+		    (nat ? cp->dport : cp->vport) == k.sport &&
+		    cp->protocol == k.protocol && cp->af == k.af &&
 		    !(cp->flags & IP_VS_CONN_F_TEMPLATE) &&
-		    aavs_addr_eq(k->af, &cp->caddr, k->daddr) &&
-		    aavs_addr_eq(k->af, nat ? &cp->daddr : &cp->vaddr,
-				 k->saddr) &&
-		    net_eq(read_pnet(&cp->net), k->net) &&
+		    aavs_addr_eq(k.af, &cp->caddr, k.daddr) &&
+		    aavs_addr_eq(k.af, nat ? &cp->daddr : &cp->vaddr,
+				 k.saddr) &&
+		    net_eq(read_pnet(&cp->net), net) &&
 		    !aavs_conn_expired(cp))
 			return cp;
 	}

@@ -18,6 +18,7 @@
 
 struct aavs_dest;
 struct aavs_net;
+struct aavs_pkt;
 
 /*
  * One connection (or persistence template).  Sized for millions: no timer
@@ -63,17 +64,6 @@ struct aavs_conn {
 #define AAVS_CONN_F_NFCT	0x4000
 /* ip_vs's TCP CLOSE timeout: what a one-shot spoofed packet leaves behind. */
 #define AAVS_PROBATION_SECS	10
-
-/* The tuple a packet is looked up with, in the direction it travels. */
-struct aavs_conn_key {
-	struct net *net;
-	const union nf_inet_addr *saddr;
-	const union nf_inet_addr *daddr;
-	__be16 sport;
-	__be16 dport;
-	u8 af;
-	u8 protocol;
-};
 
 /* What aavs_conn_new() needs besides the key of the first packet. */
 struct aavs_conn_param {
@@ -122,9 +112,16 @@ void aavs_conn_exit(void);
 /* Every conn of a namespace that is going away (netns.c). */
 void aavs_conn_flush_net(struct aavs_net *an);
 
-/* Datapath, under rcu_read_lock(); return live entries only. */
-struct aavs_conn *aavs_conn_in_get(const struct aavs_conn_key *k);
-struct aavs_conn *aavs_conn_out_get(const struct aavs_conn_key *k);
+/*
+ * Datapath, under rcu_read_lock(); return live entries only.  The conn of
+ * a packet of a flow going to the service (in) or back to the client
+ * (out): @pkt itself, or, @turned, the packet @pkt is the reverse of (the
+ * one an ICMP error quotes travelled against the error's flow).
+ */
+struct aavs_conn *aavs_conn_in_get(struct net *net,
+				   const struct aavs_pkt *pkt, bool turned);
+struct aavs_conn *aavs_conn_out_get(struct net *net,
+				    const struct aavs_pkt *pkt, bool turned);
 struct aavs_conn *aavs_conn_tmpl_get(struct net *net, u8 af, u8 protocol,
 				     const union nf_inet_addr *caddr,
 				     const union nf_inet_addr *vaddr,

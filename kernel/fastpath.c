@@ -27,7 +27,7 @@
 #include "conn.h"
 #include "fastpath.h"
 #include "hooks.h"
-#include "newconn.h"
+#include "pkt.h"
 #include "pernet.h"
 #include "proto.h"
 #include "xmit.h"
@@ -41,14 +41,14 @@ static bool aavs_fast_l4(u8 protocol)
 
 /* Would the slow path forward it by the conn's method over @r, unchanged? */
 static bool aavs_fast_fits(struct sk_buff *skb, struct aavs_conn *cp,
-			   const struct aavs_iph *iph, struct aavs_route *r)
+			   const struct aavs_pkt *pkt, struct aavs_route *r)
 {
 	unsigned int mtu = dst_mtu(r->dst);
 	u8 hops;
 
 	if (r->local || r->dst->lwtstate || dst_xfrm(r->dst))
 		return false;
-	hops = iph->af == AF_INET6 ? ipv6_hdr(skb)->hop_limit :
+	hops = pkt->af == AF_INET6 ? ipv6_hdr(skb)->hop_limit :
 				     ip_hdr(skb)->ttl;
 	if (hops <= 1)
 		return false;
@@ -70,9 +70,8 @@ static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	struct aavs_net *an = aavs_net(state->net);
-	struct aavs_proto_pkt pp;
 	struct aavs_route r;
-	struct aavs_iph iph;
+	struct aavs_pkt pkt;
 	struct aavs_conn *cp;
 	u32 fwd;
 
@@ -87,27 +86,27 @@ static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 	    ip_hdr(skb)->ihl != 5 || ip_is_fragment(ip_hdr(skb)) :
 	    !aavs_fast_l4(ipv6_hdr(skb)->nexthdr))
 		return NF_ACCEPT;
-	if (!aavs_fill_iph(state->pf, skb, &iph) || !aavs_fast_l4(iph.protocol))
+	if (!aavs_pkt_parse(state->pf, skb, &pkt) || !aavs_fast_l4(pkt.protocol))
 		return NF_ACCEPT;
 	if (READ_ONCE(an->sysctl.ignore_tunneled) && aavs_from_tunnel(state->in))
 		return NF_ACCEPT;
-	if (aavs_proto_parse(an, skb, &iph, &pp) || pp.opening)
+	if (aavs_proto_parse(an, skb, &pkt) || pkt.opening)
 		return NF_ACCEPT;
 
-	cp = aavs_newconn_lookup(state->net, &iph, &pp, AAVS_DIR_INPUT);
+	cp = aavs_conn_in_get(state->net, &pkt, false);
 	if (!cp)
 		return NF_ACCEPT;
 	fwd = aavs_conn_fwd(cp);
 	if ((fwd != IP_VS_CONN_F_DROUTE && fwd != IP_VS_CONN_F_TUNNEL) ||
 	    (READ_ONCE(cp->flags) & (AAVS_CONN_F_PROBATION | AAVS_CONN_F_NFCT |
 				       IP_VS_CONN_F_ONE_PACKET)) ||
-	    (fwd == IP_VS_CONN_F_DROUTE && cp->daf != iph.af) ||
+	    (fwd == IP_VS_CONN_F_DROUTE && cp->daf != pkt.af) ||
 	    !aavs_dest_available(cp->dest) ||
-	    !aavs_conn_steady(an, cp, pp.event))
+	    !aavs_conn_steady(an, cp, pkt.event))
 		return NF_ACCEPT;
 	if (aavs_route_get(state->net, cp->daf, &cp->daddr, &r))
 		return NF_ACCEPT;
-	if (!aavs_fast_fits(skb, cp, &iph, &r)) {
+	if (!aavs_fast_fits(skb, cp, &pkt, &r)) {
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
@@ -115,8 +114,8 @@ static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 	aavs_conn_count_in(an, cp, skb->len);
 	aavs_conn_touch(cp);
 	if (fwd == IP_VS_CONN_F_TUNNEL)
-		return aavs_xmit_tun_via(state->net, skb, cp, &iph, &r, true);
-	return aavs_xmit_dr_via(state->net, skb, cp, &iph, &r, true);
+		return aavs_xmit_tun_via(state->net, skb, cp, &pkt, &r, true);
+	return aavs_xmit_dr_via(state->net, skb, cp, &pkt, &r, true);
 }
 
 /* First of all PREROUTING hooks: before defrag, raw, conntrack and DNAT. */

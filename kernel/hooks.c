@@ -34,50 +34,11 @@
 #include "icmp.h"
 #include "newconn.h"
 #include "pernet.h"
+#include "pkt.h"
 #include "proto.h"
 #include "proto_state.h"
 #include "xmit.h"
 #include "xmit_route.h"
-
-bool aavs_fill_iph(u8 pf, const struct sk_buff *skb, struct aavs_iph *iph)
-{
-	unsigned int off = skb_network_offset(skb);
-	struct iphdr _h4;
-	const struct iphdr *h4;
-
-	if (pf == NFPROTO_IPV6) {
-		struct ipv6hdr _h;
-		const struct ipv6hdr *h;
-		unsigned short fragoff = 0;
-		int proto;
-
-		h = skb_header_pointer(skb, off, sizeof(_h), &_h);
-		if (!h)
-			return false;
-		iph->af = AF_INET6;
-		iph->saddr.in6 = h->saddr;
-		iph->daddr.in6 = h->daddr;
-		iph->len = 0;
-		proto = ipv6_find_hdr(skb, &iph->len, -1, &fragoff, NULL);
-		if (proto < 0)
-			return false;
-		iph->protocol = proto;
-		iph->fragment = fragoff != 0;
-		return true;
-	}
-	h4 = skb_header_pointer(skb, off, sizeof(_h4), &_h4);
-	if (!h4 || h4->ihl < 5)
-		return false;
-	iph->af = AF_INET;
-	memset(&iph->saddr, 0, sizeof(iph->saddr));
-	memset(&iph->daddr, 0, sizeof(iph->daddr));
-	iph->saddr.ip = h4->saddr;
-	iph->daddr.ip = h4->daddr;
-	iph->protocol = h4->protocol;
-	iph->len = off + h4->ihl * 4;
-	iph->fragment = h4->frag_off & htons(IP_OFFSET);
-	return true;
-}
 
 /*
  * ignore_tunneled is there so that a director which is also a real server
@@ -107,9 +68,8 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct aavs_net *an = aavs_net(state->net);
-	struct aavs_proto_pkt pp;
-	struct aavs_iph iph;
 	struct aavs_conn *cp;
+	struct aavs_pkt pkt;
 	unsigned int verdict;
 	int ret;
 
@@ -121,23 +81,23 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 	if (READ_ONCE(an->sysctl.ignore_tunneled) &&
 	    aavs_from_tunnel(state->in))
 		return NF_ACCEPT;
-	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
+	if (!aavs_pkt_parse(state->pf, skb, &pkt) || pkt.fragment)
 		return NF_ACCEPT;
-	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
-		return aavs_icmp_in(an, skb, &iph);
-	if (!aavs_proto_handled(iph.protocol)) {
+	if (pkt.protocol == IPPROTO_ICMP || pkt.protocol == IPPROTO_ICMPV6)
+		return aavs_icmp_in(an, skb, &pkt);
+	if (!aavs_proto_handled(pkt.protocol)) {
 		/* ignore_tunneled: ip_vs marks the tunnelled packet itself. */
 		if (READ_ONCE(an->sysctl.ignore_tunneled))
 			skb->ipvs_property = 1;
 		return NF_ACCEPT;
 	}
-	ret = aavs_proto_parse(an, skb, &iph, &pp);
+	ret = aavs_proto_parse(an, skb, &pkt);
 	if (ret)
 		/* A header cut short: ip_vs drops it once it has a service. */
 		return ret == -EINVAL && READ_ONCE(an->num_services) ?
 		       NF_DROP : NF_ACCEPT;
 
-	cp = aavs_newconn_get(an, skb, &iph, &pp, &verdict);
+	cp = aavs_newconn_get(an, skb, &pkt, &verdict);
 	if (!cp)
 		return verdict;
 	/* Before the request leaves: its replies will come to LOCAL_IN. */
@@ -145,8 +105,8 @@ static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 		WRITE_ONCE(an->local_clients, true);
 
 	aavs_conn_count_in(an, cp, skb->len);
-	aavs_conn_update(an, cp, AAVS_DIR_INPUT, pp.event);
-	verdict = aavs_xmit(state->net, skb, cp, &iph);
+	aavs_conn_update(an, cp, AAVS_DIR_INPUT, pkt.event);
+	verdict = aavs_xmit(state->net, skb, cp, &pkt);
 	if (cp->flags & IP_VS_CONN_F_ONE_PACKET)
 		aavs_conn_expire_now(cp);
 	return verdict;
@@ -194,17 +154,17 @@ static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb,
  * a port unreachable, unless it is a TCP reset or SCTP abort.
  */
 static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
-				     const struct aavs_iph *iph,
-				     const struct aavs_proto_pkt *pp)
+				     const struct aavs_pkt *pkt)
 {
 	if (!READ_ONCE(an->sysctl.nat_icmp_send) ||
-	    !aavs_dest_is_nat_server_rcu(an, iph->af, iph->protocol,
-					 &iph->saddr, pp->sport))
+	    !aavs_dest_is_nat_server_rcu(an, pkt->af, pkt->protocol,
+					 &pkt->saddr, pkt->sport))
 		return NF_ACCEPT;
-	if ((iph->protocol == IPPROTO_TCP && pp->event == AAVS_TCP_EV_RST) ||
-	    (iph->protocol == IPPROTO_SCTP && pp->event == AAVS_SCTP_EV_ABORT))
+	if ((pkt->protocol == IPPROTO_TCP && pkt->event == AAVS_TCP_EV_RST) ||
+	    (pkt->protocol == IPPROTO_SCTP &&
+	     pkt->event == AAVS_SCTP_EV_ABORT))
 		return NF_ACCEPT;
-	if (iph->af == AF_INET6) {
+	if (pkt->af == AF_INET6) {
 		if (!skb->dev)
 			skb->dev = an->net->loopback_dev;
 		icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
@@ -226,9 +186,8 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	struct aavs_net *an = aavs_net(state->net);
-	struct aavs_proto_pkt pp;
-	struct aavs_iph iph;
 	struct aavs_conn *cp;
+	struct aavs_pkt pkt;
 
 	if (skb->ipvs_property)
 		return NF_ACCEPT;
@@ -243,21 +202,21 @@ static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb)) &&
 	    aavs_reply_defrag4(an, skb, state->hook))
 		return NF_STOLEN;
-	if (!aavs_fill_iph(state->pf, skb, &iph) || iph.fragment)
+	if (!aavs_pkt_parse(state->pf, skb, &pkt) || pkt.fragment)
 		return NF_ACCEPT;
-	if (iph.protocol == IPPROTO_ICMP || iph.protocol == IPPROTO_ICMPV6)
-		return aavs_icmp_reply(an, skb, &iph);
-	if (aavs_proto_parse(an, skb, &iph, &pp))
+	if (pkt.protocol == IPPROTO_ICMP || pkt.protocol == IPPROTO_ICMPV6)
+		return aavs_icmp_reply(an, skb, &pkt);
+	if (aavs_proto_parse(an, skb, &pkt))
 		return NF_ACCEPT;
 
-	cp = aavs_newconn_lookup(state->net, &iph, &pp, AAVS_DIR_OUTPUT);
+	cp = aavs_conn_out_get(state->net, &pkt, false);
 	if (!cp)
-		return aavs_reply_stray(an, skb, &iph, &pp);
+		return aavs_reply_stray(an, skb, &pkt);
 	aavs_conn_count_out(an, cp, skb->len);
-	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pp.event);
+	aavs_conn_update(an, cp, AAVS_DIR_OUTPUT, pkt.event);
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
 		return aavs_reply_mark(skb, cp);
-	return aavs_nat_reply(an, skb, cp, &iph);
+	return aavs_nat_reply(an, skb, cp, &pkt);
 }
 
 /*

@@ -4,21 +4,14 @@
 
 #include <linux/types.h>
 
-struct aavs_iph;
 struct aavs_net;
 struct net_device;
-struct sk_buff;
 
 /* The netfilter hooks of one namespace: requests in, NAT replies out. */
 int aavs_hooks_net_init(struct aavs_net *an);
 void aavs_hooks_net_exit(struct aavs_net *an);
 /* Reassemble IPv6 fragments in this namespace from now on; config_mutex. */
 int aavs_hooks_defrag6(struct aavs_net *an);
-/*
- * Parse the network header of a packet of family @pf (NFPROTO_*) at its
- * network offset; false if the packet is not ours to look at.
- */
-bool aavs_fill_iph(u8 pf, const struct sk_buff *skb, struct aavs_iph *iph);
 
 /* The packet came out of a tunnel device (ignore_tunneled). */
 bool aavs_from_tunnel(const struct net_device *dev);

@@ -25,15 +25,8 @@
 #include "icmp.h"
 #include "newconn.h"
 #include "pernet.h"
-#include "proto.h"
+#include "pkt.h"
 #include "xmit.h"
-
-struct aavs_icmp_inner {
-	struct aavs_iph iph;	/* of the quoted packet */
-	unsigned int ip_off;	/* its IP header */
-	__be16 sport;
-	__be16 dport;
-};
 
 static bool aavs_icmp_is_error4(u8 type)
 {
@@ -47,83 +40,31 @@ static bool aavs_icmp_is_error6(u8 type)
 	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
 }
 
-static bool aavs_icmp_parse4(const struct sk_buff *skb, unsigned int off,
-			     struct aavs_icmp_inner *in)
-{
-	struct icmphdr _ic;
-	const struct icmphdr *ic;
-	struct iphdr _ih;
-	const struct iphdr *ih;
-
-	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
-	if (!ic || !aavs_icmp_is_error4(ic->type))
-		return false;
-	in->ip_off = off + sizeof(_ic);
-	ih = skb_header_pointer(skb, in->ip_off, sizeof(_ih), &_ih);
-	if (!ih || ih->ihl < 5 || (ih->frag_off & htons(IP_OFFSET)))
-		return false;
-	memset(&in->iph, 0, sizeof(in->iph));
-	in->iph.af = AF_INET;
-	in->iph.protocol = ih->protocol;
-	in->iph.saddr.ip = ih->saddr;
-	in->iph.daddr.ip = ih->daddr;
-	in->iph.len = in->ip_off + ih->ihl * 4;
-	return true;
-}
-
-static bool aavs_icmp_parse6(const struct sk_buff *skb, unsigned int off,
-			     struct aavs_icmp_inner *in)
-{
-	struct icmp6hdr _ic;
-	const struct icmp6hdr *ic;
-	struct ipv6hdr _ih;
-	const struct ipv6hdr *ih;
-	__be16 frag_off;
-	u8 nexthdr;
-	int l4;
-
-	ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
-	if (!ic || !aavs_icmp_is_error6(ic->icmp6_type))
-		return false;
-	in->ip_off = off + sizeof(_ic);
-	ih = skb_header_pointer(skb, in->ip_off, sizeof(_ih), &_ih);
-	if (!ih)
-		return false;
-	nexthdr = ih->nexthdr;
-	l4 = ipv6_skip_exthdr(skb, in->ip_off + sizeof(_ih), &nexthdr,
-			      &frag_off);
-	if (l4 < 0 || (frag_off & htons(IP6_OFFSET)))
-		return false;
-	memset(&in->iph, 0, sizeof(in->iph));
-	in->iph.af = AF_INET6;
-	in->iph.protocol = nexthdr;
-	in->iph.saddr.in6 = ih->saddr;
-	in->iph.daddr.in6 = ih->daddr;
-	in->iph.len = l4;
-	return true;
-}
-
 /* An error quoting a TCP, UDP or SCTP packet, with the quoted ports. */
 static bool aavs_icmp_parse(const struct sk_buff *skb,
-			    const struct aavs_iph *outer,
-			    struct aavs_icmp_inner *in)
+			    const struct aavs_pkt *outer, struct aavs_pkt *in)
 {
-	__be16 _ports[2];
-	const __be16 *ports;
+	unsigned int off = outer->l4off;
 
-	if (outer->af == AF_INET6 ? !aavs_icmp_parse6(skb, outer->len, in) :
-				    !aavs_icmp_parse4(skb, outer->len, in))
-		return false;
-	if (in->iph.protocol != IPPROTO_TCP &&
-	    in->iph.protocol != IPPROTO_UDP &&
-	    in->iph.protocol != IPPROTO_SCTP)
-		return false;
-	ports = skb_header_pointer(skb, in->iph.len, sizeof(_ports), _ports);
-	if (!ports)
-		return false;
-	in->sport = ports[0];
-	in->dport = ports[1];
-	return true;
+	if (outer->af == AF_INET6) {
+		struct icmp6hdr _ic;
+		const struct icmp6hdr *ic;
+
+		ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+		if (!ic || !aavs_icmp_is_error6(ic->icmp6_type))
+			return false;
+		off += sizeof(_ic);
+	} else {
+		struct icmphdr _ic;
+		const struct icmphdr *ic;
+
+		ic = skb_header_pointer(skb, off, sizeof(_ic), &_ic);
+		if (!ic || !aavs_icmp_is_error4(ic->type))
+			return false;
+		off += sizeof(_ic);
+	}
+	return aavs_pkt_parse_quoted(skb, outer->af, off, in) &&
+	       aavs_pkt_parse_ports(skb, in);
 }
 
 /*
@@ -131,84 +72,63 @@ static bool aavs_icmp_parse(const struct sk_buff *skb,
  * quoted packet's matching side become @a:@port; the ICMP checksum is
  * computed again.
  */
-static int aavs_icmp_mangle(struct sk_buff *skb, const struct aavs_iph *outer,
-			    const struct aavs_icmp_inner *in, bool to_server,
+static int aavs_icmp_mangle(struct sk_buff *skb, const struct aavs_pkt *outer,
+			    const struct aavs_pkt *in, bool to_server,
 			    const union nf_inet_addr *a, __be16 port)
 {
-	unsigned int len = skb->len - outer->len;
+	unsigned int icoff = outer->l4off;	/* the error's ICMP header */
+	unsigned int len = skb->len - icoff;
 	__be16 *ports;
 
-	if (skb_ensure_writable(skb, in->iph.len + 2 * sizeof(__be16)))
+	if (skb_ensure_writable(skb, in->l4off + 2 * sizeof(__be16)))
 		return -ENOMEM;
 	/* Towards the server the quoted packet is a reply: its source. */
-	if (in->iph.af == AF_INET6) {
-		struct ipv6hdr *ih = (struct ipv6hdr *)(skb->data + in->ip_off);
+	if (in->af == AF_INET6) {
+		struct ipv6hdr *ih = (struct ipv6hdr *)(skb->data + in->l3off);
 
 		if (to_server)
 			ih->saddr = a->in6;
 		else
 			ih->daddr = a->in6;
 	} else {
-		struct iphdr *ih = (struct iphdr *)(skb->data + in->ip_off);
+		struct iphdr *ih = (struct iphdr *)(skb->data + in->l3off);
 		__be32 *f = to_server ? &ih->saddr : &ih->daddr;
 
 		csum_replace4(&ih->check, *f, a->ip);
 		*f = a->ip;
 	}
-	ports = (__be16 *)(skb->data + in->iph.len);
+	ports = (__be16 *)(skb->data + in->l4off);
 	ports[to_server ? 0 : 1] = port;
 	aavs_mangle_ip(skb, outer->af, to_server, a);
 
 	if (outer->af == AF_INET6) {
-		struct icmp6hdr *ic = (struct icmp6hdr *)(skb->data + outer->len);
+		struct icmp6hdr *ic = (struct icmp6hdr *)(skb->data + icoff);
 
 		ic->icmp6_cksum = 0;
 		ic->icmp6_cksum = csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
 						  &ipv6_hdr(skb)->daddr, len,
 						  IPPROTO_ICMPV6,
-						  skb_checksum(skb, outer->len,
+						  skb_checksum(skb, icoff,
 							       len, 0));
 	} else {
-		struct icmphdr *ic = (struct icmphdr *)(skb->data + outer->len);
+		struct icmphdr *ic = (struct icmphdr *)(skb->data + icoff);
 
 		ic->checksum = 0;
-		ic->checksum = csum_fold(skb_checksum(skb, outer->len, len, 0));
+		ic->checksum = csum_fold(skb_checksum(skb, icoff, len, 0));
 	}
 	skb->ip_summed = CHECKSUM_NONE;
 	return 0;
 }
 
 /* The ICMP(v6) checksum of a received error, verified as ip_vs does. */
-static bool aavs_icmp_csum_ok(struct sk_buff *skb, const struct aavs_iph *iph)
+static bool aavs_icmp_csum_ok(struct sk_buff *skb, const struct aavs_pkt *pkt)
 {
 	if (skb_csum_unnecessary(skb))
 		return true;
 	/* LOCAL_IN: netfilter then verifies it in FORWARD too. */
-	return !nf_checksum(skb, NF_INET_LOCAL_IN, iph->len,
-			    iph->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
-			    iph->af);
-}
-
-/*
- * The conn an error is about.  An error travels against the packet it
- * quotes, so that packet turned around is a packet of the flow going the
- * error's way, @dir: AAVS_DIR_INPUT or AAVS_DIR_OUTPUT (a reply).
- * The caller parsed the error into @in.
- */
-static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
-					    const struct aavs_icmp_inner *in,
-					    enum aavs_dir dir)
-{
-	struct aavs_conn_key key;
-
-	key = (struct aavs_conn_key) {
-		.net = an->net, .af = in->iph.af, .protocol = in->iph.protocol,
-		.saddr = &in->iph.daddr, .daddr = &in->iph.saddr,
-		.sport = in->dport, .dport = in->sport,
-	};
-	if (dir == AAVS_DIR_OUTPUT)
-		return aavs_conn_out_get(&key);
-	return aavs_conn_in_get(&key);
+	return !nf_checksum(skb, NF_INET_LOCAL_IN, pkt->l4off,
+			    pkt->af == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+			    pkt->af);
 }
 
 /*
@@ -220,32 +140,33 @@ static struct aavs_conn *aavs_icmp_conn_get(struct aavs_net *an,
  */
 static struct aavs_conn *aavs_icmp_schedule(struct aavs_net *an,
 					    struct sk_buff *skb,
-					    const struct aavs_icmp_inner *in,
+					    const struct aavs_pkt *in,
 					    unsigned int *verdict)
 {
-	struct aavs_iph fiph = {
-		.af = in->iph.af, .protocol = in->iph.protocol,
-		.saddr = in->iph.daddr, .daddr = in->iph.saddr,
-	};
-	struct aavs_proto_pkt fpp = {
+	const struct aavs_pkt flow = {
+		.af = in->af, .protocol = in->protocol,
+		.saddr = in->daddr, .daddr = in->saddr,
 		.sport = in->dport, .dport = in->sport,
 		.may_create = true,
 	};
 
-	return aavs_newconn_schedule(an, skb, &fiph, &fpp, verdict);
+	return aavs_newconn_schedule(an, skb, &flow, verdict);
 }
 
 unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
-			  const struct aavs_iph *iph)
+			  const struct aavs_pkt *pkt)
 {
-	struct aavs_icmp_inner in;
+	struct aavs_pkt in;
 	struct aavs_conn *cp;
 	unsigned int verdict;
 
-	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
+	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
-	/* The quoted packet went from the VIP to the client. */
-	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_INPUT);
+	/*
+	 * The quoted packet went from the VIP to the client; the error
+	 * travels against it, as the flow's requests do.
+	 */
+	cp = aavs_conn_in_get(an->net, &in, true);
 	if (!cp) {
 		if (!READ_ONCE(an->sysctl.schedule_icmp))
 			return NF_ACCEPT;
@@ -254,38 +175,41 @@ unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
 			return verdict;
 	}
 	if (aavs_conn_fwd(cp) == IP_VS_CONN_F_MASQ &&
-	    !aavs_icmp_csum_ok(skb, iph))
+	    !aavs_icmp_csum_ok(skb, pkt))
 		return NF_DROP;
 	aavs_conn_count_in(an, cp, skb->len);
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ)
-		return aavs_xmit(an->net, skb, cp, iph);
-	if (aavs_icmp_mangle(skb, iph, &in, true, &cp->daddr, cp->dport))
+		return aavs_xmit(an->net, skb, cp, pkt);
+	if (aavs_icmp_mangle(skb, pkt, &in, true, &cp->daddr, cp->dport))
 		return NF_DROP;
 	/* Addresses are the server's now: route it there as it is. */
-	return aavs_xmit_dr(an->net, skb, cp, iph);
+	return aavs_xmit_dr(an->net, skb, cp, pkt);
 }
 
 unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
-			     const struct aavs_iph *iph)
+			     const struct aavs_pkt *pkt)
 {
-	struct aavs_icmp_inner in;
+	struct aavs_pkt in;
 	struct aavs_conn *cp;
 
-	if (!aavs_icmp_parse(skb, iph, &in) || in.iph.af != iph->af)
+	if (!aavs_icmp_parse(skb, pkt, &in))
 		return NF_ACCEPT;
-	/* The quoted packet went from the client to the server side. */
-	cp = aavs_icmp_conn_get(an, &in, AAVS_DIR_OUTPUT);
+	/*
+	 * The quoted packet went from the client to the server side; the
+	 * error travels against it, as the flow's replies do.
+	 */
+	cp = aavs_conn_out_get(an->net, &in, true);
 	if (!cp)
 		return NF_ACCEPT;
 	if (aavs_conn_fwd(cp) != IP_VS_CONN_F_MASQ) {
 		aavs_conn_count_out(an, cp, skb->len);
 		return aavs_reply_mark(skb, cp);
 	}
-	if (!aavs_icmp_csum_ok(skb, iph))
+	if (!aavs_icmp_csum_ok(skb, pkt))
 		return NF_DROP;
 	aavs_conn_count_out(an, cp, skb->len);
-	if (aavs_icmp_mangle(skb, iph, &in, false, &cp->vaddr, cp->vport) ||
-	    aavs_snat_reroute(an, skb, iph->af))
+	if (aavs_icmp_mangle(skb, pkt, &in, false, &cp->vaddr, cp->vport) ||
+	    aavs_snat_reroute(an, skb, pkt->af))
 		return NF_DROP;
 	return aavs_reply_mark(skb, cp);
 }

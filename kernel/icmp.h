@@ -4,7 +4,7 @@
 
 #include <linux/skbuff.h>
 
-struct aavs_iph;
+struct aavs_pkt;
 struct aavs_net;
 
 /*
@@ -14,10 +14,10 @@ struct aavs_net;
  * verdict, NF_ACCEPT (the host's own stack's) for an error of no conn.
  */
 unsigned int aavs_icmp_in(struct aavs_net *an, struct sk_buff *skb,
-			  const struct aavs_iph *iph);
+			  const struct aavs_pkt *pkt);
 
 /* NAT: an ICMP error from a real server about a flow, made the VIP's. */
 unsigned int aavs_icmp_reply(struct aavs_net *an, struct sk_buff *skb,
-			     const struct aavs_iph *iph);
+			     const struct aavs_pkt *pkt);
 
 #endif /* _AAVS_ICMP_H */

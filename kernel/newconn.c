@@ -18,10 +18,9 @@
 #include "newconn.h"
 #include "nfct.h"
 #include "pernet.h"
-#include "proto.h"
+#include "pkt.h"
 #include "sched.h"
 #include "service.h"
-#include "xmit.h"
 
 #define AAVS_FTP_PORT htons(21)
 
@@ -54,20 +53,19 @@ static unsigned int aavs_leave(struct net *net, struct aavs_service *svc,
 
 static struct aavs_service *aavs_svc_lookup(struct aavs_net *an,
 					    const struct sk_buff *skb,
-					    const struct aavs_iph *iph,
-					    __be16 dport)
+					    const struct aavs_pkt *pkt)
 {
 	struct aavs_service *svc = NULL;
 
 	if (skb->mark)
-		svc = aavs_service_find_fwmark_rcu(an, iph->af, skb->mark);
+		svc = aavs_service_find_fwmark_rcu(an, pkt->af, skb->mark);
 	if (!svc)
-		svc = aavs_service_find_rcu(an, iph->af, iph->protocol,
-					    &iph->daddr, dport);
+		svc = aavs_service_find_rcu(an, pkt->af, pkt->protocol,
+					    &pkt->daddr, pkt->dport);
 	/* Port-0 services match every port (persistent ones only). */
-	if (!svc && dport)
-		svc = aavs_service_find_rcu(an, iph->af, iph->protocol,
-					    &iph->daddr, 0);
+	if (!svc && pkt->dport)
+		svc = aavs_service_find_rcu(an, pkt->af, pkt->protocol,
+					    &pkt->daddr, 0);
 	return svc;
 }
 
@@ -105,10 +103,11 @@ static bool aavs_tmpl_usable(struct aavs_net *an, struct aavs_conn *ct)
  */
 static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 					    struct aavs_service *svc,
-					    const struct aavs_sched_pkt *pkt,
+					    const struct aavs_sched_pkt *sp,
 					    struct aavs_conn_param *p,
 					    struct aavs_dest **destp)
 {
+	const struct aavs_pkt *pkt = sp->pkt;
 	union nf_inet_addr snet, fwm = {};
 	const union nf_inet_addr *tvaddr = &pkt->daddr;
 	struct aavs_conn_param tp;
@@ -129,7 +128,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 	if (ct && !aavs_tmpl_usable(an, ct))
 		ct = NULL;
 	if (!ct) {
-		dest = aavs_sched_schedule(svc, pkt);
+		dest = aavs_sched_schedule(svc, sp);
 		if (!dest)
 			return NULL;
 		tp = (struct aavs_conn_param) {
@@ -140,7 +139,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 			.timeout = READ_ONCE(svc->timeout),
 		};
 		/* A spoofed packet must not pin a client for svc->timeout. */
-		if (pkt->midstream) {
+		if (sp->midstream) {
 			tp.flags |= AAVS_CONN_F_PROBATION;
 			tp.timeout = min_t(unsigned long, tp.timeout,
 					   AAVS_PROBATION_SECS * HZ);
@@ -148,7 +147,7 @@ static struct aavs_conn *aavs_sched_persist(struct aavs_net *an,
 		ct = aavs_conn_new(&tp, dest);
 		if (IS_ERR(ct))
 			return ct;
-	} else if (!pkt->midstream) {
+	} else if (!sp->midstream) {
 		/* An opening packet: the client is real. */
 		aavs_conn_confirm_tmpl(ct, READ_ONCE(svc->timeout));
 	}
@@ -170,47 +169,44 @@ static void aavs_newconn_refused(struct aavs_net *an,
 
 struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 					struct sk_buff *skb,
-					const struct aavs_iph *iph,
-					const struct aavs_proto_pkt *pp,
+					const struct aavs_pkt *pkt,
 					unsigned int *verdict)
 {
 	struct net *net = an->net;
-	struct aavs_sched_pkt pkt;
+	struct aavs_sched_pkt sp;
 	struct aavs_conn_param p;
 	struct aavs_service *svc;
 	struct aavs_dest *dest = NULL;
 	struct aavs_conn *cp;
 
 	*verdict = NF_ACCEPT;
-	svc = aavs_svc_lookup(an, skb, iph, pp->dport);
-	if (!svc || !pp->may_create)
+	svc = aavs_svc_lookup(an, skb, pkt);
+	if (!svc || !pkt->may_create)
 		return NULL;
 	if (aavs_defense_drop_packet(an)) {
 		*verdict = NF_DROP;
 		return NULL;
 	}
 
-	pkt = (struct aavs_sched_pkt) {
-		.skb = skb, .af = iph->af, .protocol = iph->protocol,
-		.saddr = iph->saddr, .daddr = iph->daddr,
-		.sport = pp->sport, .dport = pp->dport,
+	sp = (struct aavs_sched_pkt) {
+		.skb = skb, .pkt = pkt,
 		/* Only sloppy mode lets a non-opening packet get here. */
-		.midstream = iph->protocol != IPPROTO_UDP && !pp->opening,
+		.midstream = pkt->protocol != IPPROTO_UDP && !pkt->opening,
 	};
 	p = (struct aavs_conn_param) {
-		.net = net, .af = iph->af, .protocol = iph->protocol,
-		.caddr = &iph->saddr, .vaddr = &iph->daddr,
-		.cport = pp->sport, .vport = pp->dport,
+		.net = net, .af = pkt->af, .protocol = pkt->protocol,
+		.caddr = &pkt->saddr, .vaddr = &pkt->daddr,
+		.cport = pkt->sport, .vport = pkt->dport,
 	};
 	/* A mid-stream first packet may be spoofed: see AAVS_CONN_F_PROBATION. */
-	if (pkt.midstream)
+	if (sp.midstream)
 		p.flags |= AAVS_CONN_F_PROBATION;
 	if ((svc->flags & IP_VS_SVC_F_ONEPACKET) &&
-	    iph->protocol == IPPROTO_UDP)
+	    pkt->protocol == IPPROTO_UDP)
 		p.flags |= IP_VS_CONN_F_ONE_PACKET;
 
 	if (svc->flags & IP_VS_SVC_F_PERSISTENT) {
-		struct aavs_conn *ct = aavs_sched_persist(an, svc, &pkt, &p,
+		struct aavs_conn *ct = aavs_sched_persist(an, svc, &sp, &p,
 							  &dest);
 
 		if (IS_ERR(ct)) {
@@ -218,15 +214,15 @@ struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 			*verdict = NF_DROP;
 			return NULL;
 		}
-	} else if (svc->fwmark || pp->dport == svc->port) {
-		dest = aavs_sched_schedule(svc, &pkt);
+	} else if (svc->fwmark || pkt->dport == svc->port) {
+		dest = aavs_sched_schedule(svc, &sp);
 	}
 	if (!dest) {
-		*verdict = aavs_leave(net, svc, skb, pp->dport);
+		*verdict = aavs_leave(net, svc, skb, pkt->dport);
 		return NULL;
 	}
 
-	p.dport = dest->port ? dest->port : pp->dport;
+	p.dport = dest->port ? dest->port : pkt->dport;
 	cp = aavs_conn_new(&p, dest);
 	if (IS_ERR(cp)) {
 		aavs_newconn_refused(an, svc, PTR_ERR(cp));
@@ -234,7 +230,7 @@ struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 		return NULL;
 	}
 	aavs_count_conn(an, svc, dest);
-	if (pkt.midstream)
+	if (sp.midstream)
 		aavs_svc_event(svc, AAVS_EV_SLOPPY);
 	return cp;
 }
@@ -252,22 +248,6 @@ static bool aavs_conn_reschedule(struct aavs_net *an, struct aavs_conn *cp)
 				   cp->flags & IP_VS_CONN_F_NOOUTPUT, mode);
 }
 
-struct aavs_conn *aavs_newconn_lookup(struct net *net,
-				      const struct aavs_iph *iph,
-				      const struct aavs_proto_pkt *pp,
-				      enum aavs_dir dir)
-{
-	struct aavs_conn_key key = {
-		.net = net, .af = iph->af, .protocol = iph->protocol,
-		.saddr = &iph->saddr, .daddr = &iph->daddr,
-		.sport = pp->sport, .dport = pp->dport,
-	};
-
-	if (dir == AAVS_DIR_OUTPUT)
-		return aavs_conn_out_get(&key);
-	return aavs_conn_in_get(&key);
-}
-
 /*
  * Drop @cp for a new flow.  True if the packet must be dropped too:
  * conntrack still holds the flow's old entry, which would send it to the
@@ -283,14 +263,13 @@ static bool aavs_conn_forget(struct aavs_conn *cp, const struct sk_buff *skb)
 }
 
 struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
-				   const struct aavs_iph *iph,
-				   const struct aavs_proto_pkt *pp,
+				   const struct aavs_pkt *pkt,
 				   unsigned int *verdict)
 {
 	struct aavs_conn *cp;
 
-	cp = aavs_newconn_lookup(an->net, iph, pp, AAVS_DIR_INPUT);
-	if (cp && pp->opening && aavs_conn_reschedule(an, cp)) {
+	cp = aavs_conn_in_get(an->net, pkt, false);
+	if (cp && pkt->opening && aavs_conn_reschedule(an, cp)) {
 		if (aavs_conn_forget(cp, skb)) {
 			*verdict = NF_DROP;
 			return NULL;
@@ -306,7 +285,7 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
 		cp = NULL;
 	}
 	if (!cp)
-		return aavs_newconn_schedule(an, skb, iph, pp, verdict);
+		return aavs_newconn_schedule(an, skb, pkt, verdict);
 	aavs_conn_confirm(an, cp);
 	return cp;
 }

@@ -4,19 +4,9 @@
 
 #include <linux/skbuff.h>
 
-#include "proto_state.h"
-
 struct aavs_conn;
-struct aavs_iph;
 struct aavs_net;
-struct aavs_proto_pkt;
-struct net;
-
-/* The conn of a TCP, UDP or SCTP packet, looked up the way it travels. */
-struct aavs_conn *aavs_newconn_lookup(struct net *net,
-				      const struct aavs_iph *iph,
-				      const struct aavs_proto_pkt *pp,
-				      enum aavs_dir dir);
+struct aavs_pkt;
 
 /*
  * The conn of a request: its live one, or a new one the scheduler made.
@@ -24,8 +14,7 @@ struct aavs_conn *aavs_newconn_lookup(struct net *net,
  * host's own stack answers it).
  */
 struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
-				   const struct aavs_iph *iph,
-				   const struct aavs_proto_pkt *pp,
+				   const struct aavs_pkt *pkt,
 				   unsigned int *verdict);
 
 /*
@@ -36,8 +25,7 @@ struct aavs_conn *aavs_newconn_get(struct aavs_net *an, struct sk_buff *skb,
  */
 struct aavs_conn *aavs_newconn_schedule(struct aavs_net *an,
 					struct sk_buff *skb,
-					const struct aavs_iph *iph,
-					const struct aavs_proto_pkt *pp,
+					const struct aavs_pkt *pkt,
 					unsigned int *verdict);
 
 #endif /* _AAVS_NEWCONN_H */

@@ -10,9 +10,9 @@
 #include <linux/udp.h>
 
 #include "pernet.h"
+#include "pkt.h"
 #include "proto.h"
 #include "proto_state.h"
-#include "xmit.h"
 
 /*
  * The chunk that drives SCTP's state: the first one, except that an ABORT
@@ -42,37 +42,37 @@ static int aavs_sctp_chunk(const struct sk_buff *skb, unsigned int off,
 }
 
 int aavs_proto_parse(struct aavs_net *an, const struct sk_buff *skb,
-		     const struct aavs_iph *iph, struct aavs_proto_pkt *pp)
+		     struct aavs_pkt *pkt)
 {
-	switch (iph->protocol) {
+	switch (pkt->protocol) {
 	case IPPROTO_TCP: {
 		struct tcphdr _th;
 		const struct tcphdr *th;
 
-		th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+		th = skb_header_pointer(skb, pkt->l4off, sizeof(_th), &_th);
 		if (!th)
 			return -EINVAL;
-		pp->sport = th->source;
-		pp->dport = th->dest;
-		pp->event = aavs_tcp_event(th->syn, th->fin, th->ack, th->rst);
-		pp->opening = th->syn;
-		pp->may_create = aavs_tcp_may_create(th->syn, th->rst,
-						     READ_ONCE(an->sysctl.sloppy_tcp));
+		pkt->sport = th->source;
+		pkt->dport = th->dest;
+		pkt->event = aavs_tcp_event(th->syn, th->fin, th->ack, th->rst);
+		pkt->opening = th->syn;
+		pkt->may_create = aavs_tcp_may_create(th->syn, th->rst,
+						      READ_ONCE(an->sysctl.sloppy_tcp));
 		return 0;
 	}
 	case IPPROTO_UDP: {
 		struct udphdr _uh;
 		const struct udphdr *uh;
 
-		uh = skb_header_pointer(skb, iph->len, sizeof(_uh), &_uh);
+		uh = skb_header_pointer(skb, pkt->l4off, sizeof(_uh), &_uh);
 		if (!uh)
 			return -EINVAL;
-		pp->sport = uh->source;
-		pp->dport = uh->dest;
-		pp->event = 0;
+		pkt->sport = uh->source;
+		pkt->dport = uh->dest;
+		pkt->event = 0;
 		/* Datagrams never reopen a flow; each may start one. */
-		pp->opening = false;
-		pp->may_create = true;
+		pkt->opening = false;
+		pkt->may_create = true;
 		return 0;
 	}
 	case IPPROTO_SCTP: {
@@ -80,16 +80,16 @@ int aavs_proto_parse(struct aavs_net *an, const struct sk_buff *skb,
 		const struct sctphdr *sh;
 		u8 first, driving;
 
-		sh = skb_header_pointer(skb, iph->len, sizeof(_sh), &_sh);
-		if (!sh || aavs_sctp_chunk(skb, iph->len + sizeof(_sh), &first,
-					   &driving))
+		sh = skb_header_pointer(skb, pkt->l4off, sizeof(_sh), &_sh);
+		if (!sh || aavs_sctp_chunk(skb, pkt->l4off + sizeof(_sh),
+					   &first, &driving))
 			return -EINVAL;
-		pp->sport = sh->source;
-		pp->dport = sh->dest;
-		pp->event = aavs_sctp_event(driving);
-		pp->opening = first == SCTP_CID_INIT;
-		pp->may_create = aavs_sctp_may_create(first,
-						      READ_ONCE(an->sysctl.sloppy_sctp));
+		pkt->sport = sh->source;
+		pkt->dport = sh->dest;
+		pkt->event = aavs_sctp_event(driving);
+		pkt->opening = first == SCTP_CID_INIT;
+		pkt->may_create = aavs_sctp_may_create(first,
+						       READ_ONCE(an->sysctl.sloppy_sctp));
 		return 0;
 	}
 	default:

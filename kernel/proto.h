@@ -6,17 +6,8 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
-struct aavs_iph;
 struct aavs_net;
-
-/* What the state machine and the scheduling gate need from a packet. */
-struct aavs_proto_pkt {
-	__be16 sport;
-	__be16 dport;
-	unsigned int event;	/* proto_state.h event */
-	bool opening;		/* TCP SYN, SCTP INIT: a new flow */
-	bool may_create;	/* passes ip_vs's gate (sloppy_* applied) */
-};
+struct aavs_pkt;
 
 /*
  * A protocol ip_vs has a handler for: aavs's three, and AH and ESP, which
@@ -30,10 +21,11 @@ static inline bool aavs_proto_handled(u8 protocol)
 }
 
 /*
- * Read ports and flags of a TCP, UDP or SCTP packet at iph->len.  Returns
+ * Fill in the transport part of @pkt (ports, state event, opening and
+ * may_create) from the TCP, UDP or SCTP header at pkt->l4off.  Returns
  * -EPROTONOSUPPORT for other protocols and -EINVAL for a short header.
  */
 int aavs_proto_parse(struct aavs_net *an, const struct sk_buff *skb,
-		     const struct aavs_iph *iph, struct aavs_proto_pkt *pp);
+		     struct aavs_pkt *pkt);
 
 #endif /* _AAVS_PROTO_H */

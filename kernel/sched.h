@@ -2,9 +2,10 @@
 #ifndef _AAVS_SCHED_H
 #define _AAVS_SCHED_H
 
-#include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
+
+#include "pkt.h"
 
 struct aavs_service;
 struct aavs_dest;
@@ -12,12 +13,7 @@ struct aavs_dest;
 /* What a scheduler may look at when it picks a dest for a new connection. */
 struct aavs_sched_pkt {
 	const struct sk_buff *skb;
-	u16 af;
-	u8 protocol;
-	union nf_inet_addr saddr;
-	union nf_inet_addr daddr;
-	__be16 sport;
-	__be16 dport;
+	const struct aavs_pkt *pkt;	/* the request, client to service */
 	/*
 	 * Set when sloppy mode creates a connection from a packet that does
 	 * not open one (not a TCP SYN / SCTP INIT): with *-fallback, sh and mh

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Destination hashing ("dh"), mapping destination addresses exactly as
- * ip_vs_dh does.  The key is the packet's destination address (pkt->daddr,
+ * ip_vs_dh does.  The key is the packet's destination address (its daddr,
  * folded with the service's family), so one service only spreads flows
  * when it is a fwmark service for many addresses.  No flags and no
  * fallback: a hashed dest that is paused or overloaded means no dest.
@@ -59,7 +59,7 @@ static struct aavs_dest *aavs_dh_schedule(struct aavs_service *svc,
 
 	if (!s)
 		return NULL;
-	fold = aavs_sched_fold(svc->af == AF_INET6, pkt->daddr.ip6);
+	fold = aavs_sched_fold(svc->af == AF_INET6, pkt->pkt->daddr.ip6);
 	return aavs_hsched_pick(s, aavs_dh_get(s->table[0], fold,
 					       aavs_hsched_usable, s->dest));
 }

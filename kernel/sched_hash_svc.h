@@ -4,10 +4,11 @@
  * a service: turning svc->destinations into table members, publishing the
  * built tables with RCU, and reading the hash key out of a packet.
  *
- * The datapath fills struct aavs_sched_pkt for these schedulers as:
- *	saddr, sport	the client's address and port; for an ICMP error
- *			the inner packet's destination address and port
- *	protocol	the transport protocol (the inner one for ICMP)
+ * What these schedulers read of struct aavs_sched_pkt:
+ *	pkt->saddr	the client's address (an ICMP error's: the quoted
+ *			packet's destination)
+ *	pkt->sport	its port, likewise
+ *	pkt->protocol	the transport protocol (the quoted one for ICMP)
  *	midstream	sloppy mode made this conn from a non-opening packet
  * sport is used only for TCP, UDP and SCTP, as ip_vs does.
  */
@@ -87,15 +88,15 @@ static inline void aavs_hsched_key(const struct aavs_service *svc,
 				   const struct aavs_sched_pkt *pkt,
 				   bool use_port, u32 *fold, u16 *port)
 {
-	*fold = aavs_sched_fold(svc->af == AF_INET6, pkt->saddr.ip6);
+	*fold = aavs_sched_fold(svc->af == AF_INET6, pkt->pkt->saddr.ip6);
 	*port = 0;
 	if (!use_port)
 		return;
-	switch (pkt->protocol) {
+	switch (pkt->pkt->protocol) {
 	case IPPROTO_TCP:
 	case IPPROTO_UDP:
 	case IPPROTO_SCTP:
-		*port = ntohs(pkt->sport);
+		*port = ntohs(pkt->pkt->sport);
 		break;
 	}
 }

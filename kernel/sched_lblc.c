@@ -107,7 +107,7 @@ static struct aavs_dest *aavs_lblc_schedule(struct aavs_service *svc,
 
 	if (!t)
 		return NULL;
-	en = aavs_lbl_find(t, &pkt->daddr);
+	en = aavs_lbl_find(t, &pkt->pkt->daddr);
 	if (en) {
 		WRITE_ONCE(en->lastuse, jiffies);
 		dest = container_of(en, struct aavs_lblc_entry, base)->dest;
@@ -118,7 +118,7 @@ static struct aavs_dest *aavs_lblc_schedule(struct aavs_service *svc,
 	}
 	dest = aavs_wlc_least(svc);
 	if (dest)
-		aavs_lblc_remember(t, &pkt->daddr, dest);
+		aavs_lblc_remember(t, &pkt->pkt->daddr, dest);
 	return dest;
 }
 

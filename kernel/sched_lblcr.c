@@ -227,7 +227,7 @@ static struct aavs_dest *aavs_lblcr_schedule(struct aavs_service *svc,
 
 	if (!t)
 		return NULL;
-	en = aavs_lbl_find(t, &pkt->daddr);
+	en = aavs_lbl_find(t, &pkt->pkt->daddr);
 	if (en) {
 		e = aavs_lblcr_of(en);
 		WRITE_ONCE(en->lastuse, jiffies);
@@ -238,7 +238,7 @@ static struct aavs_dest *aavs_lblcr_schedule(struct aavs_service *svc,
 	}
 	dest = aavs_wlc_least(svc);
 	if (dest)
-		aavs_lblcr_remember(t, &pkt->daddr, dest);
+		aavs_lblcr_remember(t, &pkt->pkt->daddr, dest);
 	return dest;
 }
 

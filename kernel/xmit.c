@@ -33,6 +33,7 @@
 #include "conn.h"
 #include "nfct.h"
 #include "pernet.h"
+#include "pkt.h"
 #include "tunnel.h"
 #include "xmit.h"
 #include "xmit_route.h"
@@ -203,11 +204,11 @@ static void aavs_local_send(struct net *net, struct sk_buff *skb, u16 af,
 }
 
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
-			  struct aavs_conn *cp, const struct aavs_iph *iph)
+			  struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
 	struct aavs_route r;
 
-	if (cp->daf != iph->af ||
+	if (cp->daf != pkt->af ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	/* The real server is this host: deliver here. */
@@ -215,22 +216,22 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	return aavs_xmit_dr_via(net, skb, cp, iph, &r, false);
+	return aavs_xmit_dr_via(net, skb, cp, pkt, &r, false);
 }
 
 unsigned int aavs_xmit_dr_via(struct net *net, struct sk_buff *skb,
-			      struct aavs_conn *cp, const struct aavs_iph *iph,
+			      struct aavs_conn *cp, const struct aavs_pkt *pkt,
 			      struct aavs_route *r, bool fast)
 {
-	if (!aavs_hop(net, skb, iph->af, r) ||
-	    aavs_too_big(net, skb, iph->af, dst_mtu(r->dst))) {
+	if (!aavs_hop(net, skb, pkt->af, r) ||
+	    aavs_too_big(net, skb, pkt->af, dst_mtu(r->dst))) {
 		aavs_route_put(r);
 		return NF_DROP;
 	}
 	aavs_prepare_out(skb, r, cp);
 	if (fast)
-		return aavs_send_direct(net, skb, iph->af);
-	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+		return aavs_send_direct(net, skb, pkt->af);
+	return aavs_send(pkt->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
 
@@ -267,7 +268,7 @@ unsigned int aavs_tun_overhead(const struct aavs_conn *cp,
 
 static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
-				  const struct aavs_iph *iph)
+				  const struct aavs_pkt *pkt)
 {
 	struct aavs_route r;
 
@@ -277,16 +278,16 @@ static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
 		aavs_route_put(&r);
 		return NF_ACCEPT;
 	}
-	return aavs_xmit_tun_via(net, skb, cp, iph, &r, false);
+	return aavs_xmit_tun_via(net, skb, cp, pkt, &r, false);
 }
 
 unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
-			       struct aavs_conn *cp, const struct aavs_iph *iph,
+			       struct aavs_conn *cp, const struct aavs_pkt *pkt,
 			       struct aavs_route *r, bool fast)
 {
 	union aavs_tun tun = { .word = READ_ONCE(cp->dest->tun.word) };
 	unsigned int hlen = aavs_tun_overhead(cp, skb);
-	u8 proto = iph->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
+	u8 proto = pkt->af == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IPIP;
 	bool fragment;
 	u8 tos, ttl;
 	__be16 df;
@@ -296,15 +297,15 @@ unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
 	 * but sent in outer fragments, as ip_vs does (IPv6 never fragments
 	 * on the way, so it is always refused).
 	 */
-	fragment = iph->af == AF_INET &&
+	fragment = pkt->af == AF_INET &&
 		   !READ_ONCE(aavs_net(net)->sysctl.pmtu_disc);
 	/* Outer IP header and GUE/GRE: what the path has left for the packet. */
-	if (!aavs_hop(net, skb, iph->af, r) ||
+	if (!aavs_hop(net, skb, pkt->af, r) ||
 	    (!fragment &&
-	     aavs_too_big(net, skb, iph->af, dst_mtu(r->dst) - hlen)) ||
+	     aavs_too_big(net, skb, pkt->af, dst_mtu(r->dst) - hlen)) ||
 	    skb_cow_head(skb, LL_RESERVED_SPACE(r->dst->dev) + hlen))
 		goto drop;
-	aavs_inner_fields(skb, iph->af, &tos, &ttl, &df);
+	aavs_inner_fields(skb, pkt->af, &tos, &ttl, &df);
 	if (fragment)
 		df = 0;
 	/* conntrack=1: the inner packet's entry is confirmed here or never. */
@@ -385,22 +386,21 @@ static void aavs_csum_addr(__sum16 *check, struct sk_buff *skb, u16 af,
 
 /*
  * Rewrite source (@dst false) or destination address and port as seen by
- * the transport header at @l4off; the caller made the headers writable
- * and rewrites the IP header itself.
+ * the transport header; the caller made the headers writable and rewrites
+ * the IP header itself.
  */
-int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
-		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
-		   __be16 port)
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_pkt *pkt, bool dst,
+		   const union nf_inet_addr *a, __be16 port)
 {
-	const union nf_inet_addr *old = dst ? &iph->daddr : &iph->saddr;
-	__be16 *ports = (__be16 *)(skb->data + l4off);
+	const union nf_inet_addr *old = dst ? &pkt->daddr : &pkt->saddr;
+	__be16 *ports = (__be16 *)(skb->data + pkt->l4off);
 	__be16 *p = &ports[dst ? 1 : 0];
 
-	switch (iph->protocol) {
+	switch (pkt->protocol) {
 	case IPPROTO_TCP: {
 		struct tcphdr *th = (struct tcphdr *)ports;
 
-		aavs_csum_addr(&th->check, skb, iph->af, old, a);
+		aavs_csum_addr(&th->check, skb, pkt->af, old, a);
 		inet_proto_csum_replace2(&th->check, skb, *p, port, false);
 		break;
 	}
@@ -409,7 +409,7 @@ int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
 
 		/* IPv4 UDP may carry no checksum; keep it that way. */
 		if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
-			aavs_csum_addr(&uh->check, skb, iph->af, old, a);
+			aavs_csum_addr(&uh->check, skb, pkt->af, old, a);
 			inet_proto_csum_replace2(&uh->check, skb, *p, port,
 						 false);
 			if (!uh->check)
@@ -422,7 +422,7 @@ int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
 		/* CRC32c covers no addresses, only the SCTP packet. */
 		if (skb->ip_summed != CHECKSUM_PARTIAL)
 			((struct sctphdr *)ports)->checksum =
-				sctp_compute_cksum(skb, l4off);
+				sctp_compute_cksum(skb, pkt->l4off);
 		return 0;
 	default:
 		return -EPROTONOSUPPORT;
@@ -467,25 +467,25 @@ static bool aavs_nat_to_loopback(const struct sk_buff *skb, u16 af,
 
 static unsigned int aavs_xmit_nat(struct net *net, struct sk_buff *skb,
 				  struct aavs_conn *cp,
-				  const struct aavs_iph *iph)
+				  const struct aavs_pkt *pkt)
 {
 	struct aavs_route r;
 
-	if (cp->daf != iph->af ||
+	if (cp->daf != pkt->af ||
 	    aavs_nat_to_loopback(skb, cp->daf, &cp->daddr) ||
 	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
 		return NF_DROP;
 	/* A real server on this host is not a hop further. */
-	if ((!r.local && !aavs_hop(net, skb, iph->af, &r)) ||
-	    aavs_too_big(net, skb, iph->af, dst_mtu(r.dst)) ||
-	    skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, true, &cp->daddr, cp->dport)) {
+	if ((!r.local && !aavs_hop(net, skb, pkt->af, &r)) ||
+	    aavs_too_big(net, skb, pkt->af, dst_mtu(r.dst)) ||
+	    skb_ensure_writable(skb, pkt->l4off + aavs_l4_hdrlen(pkt->protocol)) ||
+	    aavs_mangle_l4(skb, pkt, true, &cp->daddr, cp->dport)) {
 		aavs_route_put(&r);
 		return NF_DROP;
 	}
-	aavs_mangle_ip(skb, iph->af, true, &cp->daddr);
+	aavs_mangle_ip(skb, pkt->af, true, &cp->daddr);
 	aavs_prepare_out(skb, &r, cp);
-	return aavs_send(iph->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
+	return aavs_send(pkt->af == AF_INET6 ? NFPROTO_IPV6 : NFPROTO_IPV4,
 			 net, skb);
 }
 
@@ -513,27 +513,27 @@ unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp)
 }
 
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
-			    struct aavs_conn *cp, const struct aavs_iph *iph)
+			    struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
-	if (skb_ensure_writable(skb, iph->len + aavs_l4_hdrlen(iph->protocol)) ||
-	    aavs_mangle_l4(skb, iph, iph->len, false, &cp->vaddr, cp->vport))
+	if (skb_ensure_writable(skb, pkt->l4off + aavs_l4_hdrlen(pkt->protocol)) ||
+	    aavs_mangle_l4(skb, pkt, false, &cp->vaddr, cp->vport))
 		return NF_DROP;
-	aavs_mangle_ip(skb, iph->af, false, &cp->vaddr);
-	if (aavs_snat_reroute(an, skb, iph->af))
+	aavs_mangle_ip(skb, pkt->af, false, &cp->vaddr);
+	if (aavs_snat_reroute(an, skb, pkt->af))
 		return NF_DROP;
 	return aavs_reply_mark(skb, cp);
 }
 
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
-		       struct aavs_conn *cp, const struct aavs_iph *iph)
+		       struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
 	switch (aavs_conn_fwd(cp)) {
 	case IP_VS_CONN_F_DROUTE:
-		return aavs_xmit_dr(net, skb, cp, iph);
+		return aavs_xmit_dr(net, skb, cp, pkt);
 	case IP_VS_CONN_F_TUNNEL:
-		return aavs_xmit_tun(net, skb, cp, iph);
+		return aavs_xmit_tun(net, skb, cp, pkt);
 	case IP_VS_CONN_F_MASQ:
-		return aavs_xmit_nat(net, skb, cp, iph);
+		return aavs_xmit_nat(net, skb, cp, pkt);
 	default:
 		/* Local node: the service runs here. */
 		return NF_ACCEPT;

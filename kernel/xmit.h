@@ -8,18 +8,9 @@
 
 struct aavs_conn;
 struct aavs_net;
+struct aavs_pkt;
 struct aavs_route;
 struct net;
-
-/* The network header of a packet as the hooks parsed it. */
-struct aavs_iph {
-	u16 af;
-	u8 protocol;		/* transport protocol (after IPv6 ext headers) */
-	bool fragment;		/* IPv6 non-first fragment: no transport header */
-	unsigned int len;	/* offset of the transport header in skb->data */
-	union nf_inet_addr saddr;
-	union nf_inet_addr daddr;
-};
 
 /*
  * Send a client's packet (or an ICMP error about the flow) to the conn's
@@ -27,11 +18,11 @@ struct aavs_iph {
  * verdict; after NF_STOLEN the skb is gone.
  */
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
-		       struct aavs_conn *cp, const struct aavs_iph *iph);
+		       struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /* Route the packet unchanged to the conn's real server (direct routing). */
 unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
-			  struct aavs_conn *cp, const struct aavs_iph *iph);
+			  struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /*
  * The two methods the fast path takes, over a route the caller got (and
@@ -40,10 +31,10 @@ unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
  * reference is consumed.
  */
 unsigned int aavs_xmit_dr_via(struct net *net, struct sk_buff *skb,
-			      struct aavs_conn *cp, const struct aavs_iph *iph,
+			      struct aavs_conn *cp, const struct aavs_pkt *pkt,
 			      struct aavs_route *r, bool fast);
 unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
-			       struct aavs_conn *cp, const struct aavs_iph *iph,
+			       struct aavs_conn *cp, const struct aavs_pkt *pkt,
 			       struct aavs_route *r, bool fast);
 /* Bytes a tunnel to the conn's real server adds: outer IP and GUE/GRE. */
 unsigned int aavs_tun_overhead(const struct aavs_conn *cp,
@@ -58,7 +49,7 @@ unsigned int aavs_reply_mark(struct sk_buff *skb, const struct aavs_conn *cp);
 
 /* NAT: rewrite a real server's reply so it comes from the virtual service. */
 unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
-			    struct aavs_conn *cp, const struct aavs_iph *iph);
+			    struct aavs_conn *cp, const struct aavs_pkt *pkt);
 
 /*
  * snat_reroute: route a reply made the VIP's again, as if the director
@@ -68,9 +59,8 @@ unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 int aavs_snat_reroute(struct aavs_net *an, struct sk_buff *skb, u16 af);
 
 /* Rewrite the address and port of one side of a transport header. */
-int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_iph *iph,
-		   unsigned int l4off, bool dst, const union nf_inet_addr *a,
-		   __be16 port);
+int aavs_mangle_l4(struct sk_buff *skb, const struct aavs_pkt *pkt, bool dst,
+		   const union nf_inet_addr *a, __be16 port);
 
 /* Rewrite the IP header's source or destination (IPv4: and checksum). */
 void aavs_mangle_ip(struct sk_buff *skb, u16 af, bool dst,

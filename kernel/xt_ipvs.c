@@ -17,8 +17,7 @@
 #include <net/netfilter/nf_conntrack.h>
 
 #include "conn.h"
-#include "hooks.h"
-#include "xmit.h"
+#include "pkt.h"
 #include "xt_ipvs.h"
 
 /* Is the conn's VIP in the rule's address/mask? */
@@ -31,35 +30,16 @@ static bool aavs_mt_vaddr(const struct xt_ipvs_mtinfo *info,
 	return !((cp->vaddr.ip ^ info->vaddr.ip) & info->vmask.ip);
 }
 
-/* The conn of a packet IPVS sent towards a real server, if any. */
-static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb, u8 pf,
-				      struct net *net,
-				      const struct aavs_iph *iph)
+/*
+ * The conn of a packet IPVS sent towards a real server, if any: turned
+ * around, a reply.
+ */
+static struct aavs_conn *aavs_mt_conn(const struct sk_buff *skb,
+				      struct net *net, struct aavs_pkt *pkt)
 {
-	struct aavs_conn_key key = {
-		.net = net, .af = iph->af, .protocol = iph->protocol,
-		.saddr = &iph->daddr, .daddr = &iph->saddr,
-	};
-	__be16 _ports[2];
-	const __be16 *ports;
-
-	switch (iph->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP:
-	case IPPROTO_SCTP:
-		break;
-	default:
+	if (!aavs_pkt_parse_ports(skb, pkt))
 		return NULL;
-	}
-	if (iph->fragment)
-		return NULL;
-	/* Source and destination port lead all three headers. */
-	ports = skb_header_pointer(skb, iph->len, sizeof(_ports), _ports);
-	if (!ports)
-		return NULL;
-	key.sport = ports[1];
-	key.dport = ports[0];
-	return aavs_conn_out_get(&key);
+	return aavs_conn_out_get(net, pkt, true);
 }
 
 /* Does @opt's test, as the rule states it (inverted or not), fail? */
@@ -75,20 +55,20 @@ static bool aavs_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	u8 pf = xt_family(par);
 	enum ip_conntrack_info ctinfo;
 	struct aavs_conn *cp;
-	struct aavs_iph iph;
+	struct aavs_pkt pkt;
 
 	if (info->bitmask == XT_IPVS_IPVS_PROPERTY)
 		return skb->ipvs_property ^
 		       !!(info->invert & XT_IPVS_IPVS_PROPERTY);
 	/* Any other option: IPVS's packets only, whatever the inversions. */
-	if (!skb->ipvs_property || !aavs_fill_iph(pf, skb, &iph))
+	if (!skb->ipvs_property || !aavs_pkt_parse(pf, skb, &pkt))
 		return false;
 	if (aavs_mt_fails(info, XT_IPVS_PROTO,
-			  iph.protocol == info->l4proto))
+			  pkt.protocol == info->l4proto))
 		return false;
 
 	/* Under the hook's RCU read lock, as conn lookups must be. */
-	cp = aavs_mt_conn(skb, pf, xt_net(par), &iph);
+	cp = aavs_mt_conn(skb, xt_net(par), &pkt);
 	if (!cp)
 		return false;
 	if (aavs_mt_fails(info, XT_IPVS_VPORT, cp->vport == info->vport))
