@@ -203,22 +203,6 @@ static void aavs_local_send(struct net *net, struct sk_buff *skb, u16 af,
 	aavs_send_direct(net, skb, af);
 }
 
-unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
-			  struct aavs_conn *cp, const struct aavs_pkt *pkt)
-{
-	struct aavs_route r;
-
-	if (cp->daf != pkt->af ||
-	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
-		return NF_DROP;
-	/* The real server is this host: deliver here. */
-	if (r.local) {
-		aavs_route_put(&r);
-		return NF_ACCEPT;
-	}
-	return aavs_xmit_dr_via(net, skb, cp, pkt, &r, false);
-}
-
 unsigned int aavs_xmit_dr_via(struct net *net, struct sk_buff *skb,
 			      struct aavs_conn *cp, const struct aavs_pkt *pkt,
 			      struct aavs_route *r, bool fast)
@@ -264,21 +248,6 @@ unsigned int aavs_tun_overhead(const struct aavs_conn *cp,
 	return (cp->daf == AF_INET6 ? sizeof(struct ipv6hdr) :
 				      sizeof(struct iphdr)) +
 	       aavs_tun_encap_len(tun, skb);
-}
-
-static unsigned int aavs_xmit_tun(struct net *net, struct sk_buff *skb,
-				  struct aavs_conn *cp,
-				  const struct aavs_pkt *pkt)
-{
-	struct aavs_route r;
-
-	if (aavs_route_get(net, cp->daf, &cp->daddr, &r))
-		return NF_DROP;
-	if (r.local) {
-		aavs_route_put(&r);
-		return NF_ACCEPT;
-	}
-	return aavs_xmit_tun_via(net, skb, cp, pkt, &r, false);
 }
 
 unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
@@ -360,6 +329,32 @@ unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
 drop:
 	aavs_route_put(r);
 	return NF_DROP;
+}
+
+/* DR and TUN: the route to the real server first; a local one delivers here. */
+static unsigned int aavs_xmit_routed(struct net *net, struct sk_buff *skb,
+				     struct aavs_conn *cp,
+				     const struct aavs_pkt *pkt, bool tunnel)
+{
+	struct aavs_route r;
+
+	if ((!tunnel && cp->daf != pkt->af) ||
+	    aavs_route_get(net, cp->daf, &cp->daddr, &r))
+		return NF_DROP;
+	/* The real server is this host: deliver here. */
+	if (r.local) {
+		aavs_route_put(&r);
+		return NF_ACCEPT;
+	}
+	if (tunnel)
+		return aavs_xmit_tun_via(net, skb, cp, pkt, &r, false);
+	return aavs_xmit_dr_via(net, skb, cp, pkt, &r, false);
+}
+
+unsigned int aavs_xmit_dr(struct net *net, struct sk_buff *skb,
+			  struct aavs_conn *cp, const struct aavs_pkt *pkt)
+{
+	return aavs_xmit_routed(net, skb, cp, pkt, false);
 }
 
 static unsigned int aavs_l4_hdrlen(u8 protocol)
@@ -529,9 +524,9 @@ unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
 {
 	switch (aavs_conn_fwd(cp)) {
 	case IP_VS_CONN_F_DROUTE:
-		return aavs_xmit_dr(net, skb, cp, pkt);
+		return aavs_xmit_routed(net, skb, cp, pkt, false);
 	case IP_VS_CONN_F_TUNNEL:
-		return aavs_xmit_tun(net, skb, cp, pkt);
+		return aavs_xmit_routed(net, skb, cp, pkt, true);
 	case IP_VS_CONN_F_MASQ:
 		return aavs_xmit_nat(net, skb, cp, pkt);
 	default:
