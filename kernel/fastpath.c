@@ -14,8 +14,9 @@
  * flow is established), a probation or conntrack=1 conn, an unavailable
  * dest, fragments, IPv4 options, IPv6 extension headers, ICMP, a real
  * server on this host, a TTL about to run out, a packet too big for the
- * way out, a route with a transform.  The hooks exist only while the knob is 1: a director that
- * does not ask for the fast path does not pay for it.
+ * way out, a route with a transform.  The hooks exist only while the knob
+ * is 1: a director that does not ask for the fast path does not pay for
+ * it.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -32,12 +33,6 @@
 #include "proto.h"
 #include "xmit.h"
 #include "xmit_route.h"
-
-static bool aavs_fast_l4(u8 protocol)
-{
-	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
-	       protocol == IPPROTO_SCTP;
-}
 
 /* Would the slow path forward it by the conn's method over @r, unchanged? */
 static bool aavs_fast_fits(struct sk_buff *skb, struct aavs_conn *cp,
@@ -84,9 +79,10 @@ static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (state->pf == NFPROTO_IPV4 ?
 	    ip_hdr(skb)->ihl != 5 || ip_is_fragment(ip_hdr(skb)) :
-	    !aavs_fast_l4(ipv6_hdr(skb)->nexthdr))
+	    !aavs_proto_forwarded(ipv6_hdr(skb)->nexthdr))
 		return NF_ACCEPT;
-	if (!aavs_pkt_parse(state->pf, skb, &pkt) || !aavs_fast_l4(pkt.protocol))
+	if (!aavs_pkt_parse(state->pf, skb, &pkt) ||
+	    !aavs_proto_forwarded(pkt.protocol))
 		return NF_ACCEPT;
 	if (READ_ONCE(an->sysctl.ignore_tunneled) && aavs_from_tunnel(state->in))
 		return NF_ACCEPT;

@@ -126,9 +126,7 @@ static bool aavs_reply_defrag4(struct aavs_net *an, struct sk_buff *skb,
 	enum ip_defrag_users user;
 	int err;
 
-	if (!READ_ONCE(an->num_services) ||
-	    (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP &&
-	     protocol != IPPROTO_SCTP))
+	if (!READ_ONCE(an->num_services) || !aavs_proto_forwarded(protocol))
 		return false;
 	/* One reassembly queue per hook, so they never mix. */
 	switch (hook) {

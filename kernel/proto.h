@@ -9,14 +9,20 @@
 struct aavs_net;
 struct aavs_pkt;
 
+/* A protocol aavs forwards: TCP, UDP, SCTP. */
+static inline bool aavs_proto_forwarded(u8 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
+	       protocol == IPPROTO_SCTP;
+}
+
 /*
  * A protocol ip_vs has a handler for: aavs's three, and AH and ESP, which
  * ip_vs knows (and so never treats as a tunnel) though aavs forwards none.
  */
 static inline bool aavs_proto_handled(u8 protocol)
 {
-	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP ||
-	       protocol == IPPROTO_SCTP || protocol == IPPROTO_AH ||
+	return aavs_proto_forwarded(protocol) || protocol == IPPROTO_AH ||
 	       protocol == IPPROTO_ESP;
 }
 
