@@ -8,7 +8,7 @@
  * (namespace, address); dst_check() drops entries the routing code has
  * invalidated (route or device changes), so a hit is always current.
  */
-#include <linux/jhash.h>
+#include <linux/hash.h>
 #include <linux/netdevice.h>
 #include <linux/percpu.h>
 #include <net/addrconf.h>
@@ -20,7 +20,8 @@
 
 #include "xmit_route.h"
 
-#define AAVS_ROUTE_SLOTS 64
+#define AAVS_ROUTE_BITS 6
+#define AAVS_ROUTE_SLOTS BIT(AAVS_ROUTE_BITS)
 
 struct aavs_route_slot {
 	struct dst_entry *dst;		/* holds a reference; xchg() only */
@@ -92,63 +93,79 @@ static bool aavs_slot_matches(const struct aavs_route_slot *s,
 	return s->daddr.ip == daddr->ip;
 }
 
-int aavs_route_get(struct net *net, u16 af, const union nf_inet_addr *daddr,
-		   struct aavs_route *r)
+/* A miss: look the route up and put it in @s, the slot it hashes to. */
+static noinline int aavs_route_fill(struct net *net, u16 af,
+				    const union nf_inet_addr *daddr,
+				    struct aavs_route_slot *s)
 {
-	struct aavs_route_slot *s, fresh;
-	struct dst_entry *dst, *old;
-	u32 h;
-	int ret = 0;
-
-	h = af == AF_INET6 ? jhash2((const u32 *)daddr->all, 4, 0) :
-			     jhash_1word((__force u32)daddr->ip, 0);
-	h = (h ^ net_hash_mix(net)) % AAVS_ROUTE_SLOTS;
-
-	/*
-	 * IPv6 routes to a real server are not cached: their uncached dst pins
-	 * the FIB entry and with it the device, past our netdev notifier.
-	 */
-	if (af == AF_INET6) {
-		ret = aavs_route_lookup(net, af, daddr, &fresh);
-		if (ret)
-			return ret;
-		r->dst = fresh.dst;
-		r->saddr = fresh.saddr;
-		r->local = fresh.local;
-		r->owned = true;
-		return 0;
-	}
-
-	local_bh_disable();
-	s = &this_cpu_ptr(aavs_route_cache)[h];
-	dst = READ_ONCE(s->dst);
-	if (dst && aavs_slot_matches(s, net, af, daddr) &&
-	    dst_check(dst, s->cookie))
-		goto hit;
+	struct aavs_route_slot fresh;
+	int ret;
 
 	ret = aavs_route_lookup(net, af, daddr, &fresh);
 	if (ret)
-		goto out;
+		return ret;
 	/* Invalidate first: a concurrent flush must never pair old keys. */
-	old = xchg(&s->dst, NULL);
-	dst_release(old);
+	dst_release(xchg(&s->dst, NULL));
 	s->net = net;
 	s->af = af;
 	s->daddr = *daddr;
 	s->saddr = fresh.saddr;
 	s->cookie = fresh.cookie;
 	s->local = fresh.local;
-	dst = fresh.dst;
-	WRITE_ONCE(s->dst, dst);
-hit:
+	WRITE_ONCE(s->dst, fresh.dst);
+	return 0;
+}
+
+/*
+ * IPv6 routes to a real server are not cached: their uncached dst pins the
+ * FIB entry and with it the device, past our netdev notifier.
+ */
+static noinline int aavs_route_uncached(struct net *net, u16 af,
+					const union nf_inet_addr *daddr,
+					struct aavs_route *r)
+{
+	struct aavs_route_slot fresh;
+	int ret;
+
+	ret = aavs_route_lookup(net, af, daddr, &fresh);
+	if (ret)
+		return ret;
+	r->dst = fresh.dst;
+	r->saddr = fresh.saddr;
+	r->local = fresh.local;
+	r->owned = true;
+	return 0;
+}
+
+int aavs_route_get(struct net *net, u16 af, const union nf_inet_addr *daddr,
+		   struct aavs_route *r)
+{
+	struct aavs_route_slot *s;
+	struct dst_entry *dst;
+	int ret;
+
+	if (af == AF_INET6)
+		return aavs_route_uncached(net, af, daddr, r);
+	/* Softirqs are off on every datapath: no one else uses our slots. */
+	lockdep_assert_in_softirq();
+	/* Real servers' addresses are the operator's: no need for jhash. */
+	s = &this_cpu_ptr(aavs_route_cache)[hash_32((__force u32)daddr->ip ^
+						    net_hash_mix(net),
+						    AAVS_ROUTE_BITS)];
+	dst = READ_ONCE(s->dst);
+	if (!dst || !aavs_slot_matches(s, net, af, daddr) ||
+	    !dst_check(dst, s->cookie)) {
+		ret = aavs_route_fill(net, af, daddr, s);
+		if (ret)
+			return ret;
+		dst = s->dst;
+	}
 	/* Released references are freed after RCU: borrowing is safe. */
 	r->dst = dst;
 	r->saddr = s->saddr;
 	r->local = s->local;
 	r->owned = false;
-out:
-	local_bh_enable();
-	return ret;
+	return 0;
 }
 
 void aavs_route_flush_net(struct net *net)

@@ -20,7 +20,8 @@ struct aavs_route {
 
 /*
  * Route to @daddr with the real server as next hop, from a per-CPU cache
- * (IPv4) or a fresh lookup (IPv6).  Caller holds rcu_read_lock() and
+ * (IPv4) or a fresh lookup (IPv6).  Caller holds rcu_read_lock() with
+ * softirqs off (a netfilter hook's context, LOCAL_OUT's made so) and
  * attaches r->dst with aavs_route_attach(), or aavs_route_put()s it.
  */
 int aavs_route_get(struct net *net, u16 af, const union nf_inet_addr *daddr,
