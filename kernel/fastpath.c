@@ -64,7 +64,7 @@ static bool aavs_fast_fits(struct sk_buff *skb, struct aavs_conn *cp,
 static unsigned int aavs_fast_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
-	struct aavs_net *an = aavs_net(state->net);
+	struct aavs_net *an = aavs_net_rcu(state->net);
 	struct aavs_route r;
 	struct aavs_pkt pkt;
 	struct aavs_conn *cp;

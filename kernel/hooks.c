@@ -67,7 +67,7 @@ bool aavs_from_tunnel(const struct net_device *dev)
 static unsigned int aavs_in_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	struct aavs_net *an = aavs_net(state->net);
+	struct aavs_net *an = aavs_net_rcu(state->net);
 	struct aavs_conn *cp;
 	struct aavs_pkt pkt;
 	unsigned int verdict;
@@ -183,19 +183,11 @@ static unsigned int aavs_reply_stray(struct aavs_net *an, struct sk_buff *skb,
 static unsigned int aavs_reply_hook(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct aavs_net *an = aavs_net(state->net);
+	struct aavs_net *an = aavs_net_rcu(state->net);
 	struct aavs_conn *cp;
 	struct aavs_pkt pkt;
 
 	if (skb->ipvs_property)
-		return NF_ACCEPT;
-	/*
-	 * Every request to a VIP passes here first: until this namespace has
-	 * had a local client, nothing delivered here can be a reply of a
-	 * conn, and only nat_icmp_send has anything to look at.
-	 */
-	if (state->hook == NF_INET_LOCAL_IN && !READ_ONCE(an->local_clients) &&
-	    !READ_ONCE(an->sysctl.nat_icmp_send))
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4 && ip_is_fragment(ip_hdr(skb)) &&
 	    aavs_reply_defrag4(an, skb, state->hook))
@@ -258,15 +250,25 @@ static unsigned int aavs_local_out(nf_hookfn *hook, void *priv,
 static unsigned int aavs_reply_then_in(void *priv, struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	unsigned int verdict = aavs_reply_hook(priv, skb, state);
+	struct aavs_net *an = aavs_net_rcu(state->net);
+	unsigned int verdict;
 
-	if (verdict != NF_ACCEPT)
-		return verdict;
+	/*
+	 * Every request to a VIP passes LOCAL_IN: until this namespace has
+	 * had a local client, nothing delivered there can be a reply of a
+	 * conn, and only nat_icmp_send has anything to look at.
+	 */
+	if (state->hook != NF_INET_LOCAL_IN || READ_ONCE(an->local_clients) ||
+	    READ_ONCE(an->sysctl.nat_icmp_send)) {
+		verdict = aavs_reply_hook(priv, skb, state);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
 	return aavs_in_hook(priv, skb, state);
 }
 
-static unsigned int aavs_local_out_hook(void *priv, struct sk_buff *skb,
-					const struct nf_hook_state *state)
+unsigned int aavs_local_out_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
 {
 	return aavs_local_out(aavs_reply_then_in, priv, skb, state);
 }

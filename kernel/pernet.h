@@ -66,4 +66,14 @@ static inline struct aavs_net *aavs_net(const struct net *net)
 	return net_generic(net, aavs_net_id);
 }
 
+/*
+ * The datapath's: a netfilter hook already runs under rcu_read_lock(),
+ * which keeps net->gen alive; net_generic()'s own lock and unlock are two
+ * calls per use on a preemptible-RCU kernel.
+ */
+static inline struct aavs_net *aavs_net_rcu(const struct net *net)
+{
+	return rcu_dereference(net->gen)->ptr[aavs_net_id];
+}
+
 #endif /* _AAVS_PERNET_H */

@@ -31,6 +31,7 @@
 #include <net/sctp/checksum.h>
 
 #include "conn.h"
+#include "hooks.h"
 #include "nfct.h"
 #include "pernet.h"
 #include "pkt.h"
@@ -132,8 +133,11 @@ static void aavs_prepare_out(struct sk_buff *skb, struct aavs_route *r,
 
 static unsigned int aavs_send(u8 pf, struct net *net, struct sk_buff *skb)
 {
-	NF_HOOK(pf, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
-		skb_dst(skb)->dev, dst_output);
+	if (aavs_hooks_local_out_alone(net, pf))
+		dst_output(net, NULL, skb);
+	else
+		NF_HOOK(pf, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
+			skb_dst(skb)->dev, dst_output);
 	return NF_STOLEN;
 }
 
@@ -267,7 +271,7 @@ unsigned int aavs_xmit_tun_via(struct net *net, struct sk_buff *skb,
 	 * on the way, so it is always refused).
 	 */
 	fragment = pkt->af == AF_INET &&
-		   !READ_ONCE(aavs_net(net)->sysctl.pmtu_disc);
+		   !READ_ONCE(aavs_net_rcu(net)->sysctl.pmtu_disc);
 	/* Outer IP header and GUE/GRE: what the path has left for the packet. */
 	if (!aavs_hop(net, skb, pkt->af, r) ||
 	    (!fragment &&
@@ -522,11 +526,13 @@ unsigned int aavs_nat_reply(struct aavs_net *an, struct sk_buff *skb,
 unsigned int aavs_xmit(struct net *net, struct sk_buff *skb,
 		       struct aavs_conn *cp, const struct aavs_pkt *pkt)
 {
-	switch (aavs_conn_fwd(cp)) {
+	unsigned int fwd = aavs_conn_fwd(cp);
+
+	switch (fwd) {
 	case IP_VS_CONN_F_DROUTE:
-		return aavs_xmit_routed(net, skb, cp, pkt, false);
 	case IP_VS_CONN_F_TUNNEL:
-		return aavs_xmit_routed(net, skb, cp, pkt, true);
+		return aavs_xmit_routed(net, skb, cp, pkt,
+					fwd == IP_VS_CONN_F_TUNNEL);
 	case IP_VS_CONN_F_MASQ:
 		return aavs_xmit_nat(net, skb, cp, pkt);
 	default:
