@@ -244,7 +244,7 @@ fast_summary() {
 # the hottest symbols of each (those with 0.4 % of the busy samples).
 profile_path() {
 	local s=$1 pid
-	perf record -q -a -e cpu-clock -c 50000 -o /tmp/perf.$s >/dev/null 2>&1 &
+	perf record -q -a -e cpu-clock -c 20000 -o /tmp/perf.$s >/dev/null 2>&1 &
 	pid=$!
 	sleep 1
 	udp_small $N >/dev/null
@@ -254,7 +254,12 @@ profile_path() {
 	# and the settling around it) left out.
 	perf report -q -i /tmp/perf.$s --stdio --sort sym 2>/dev/null | grep -v '^#' | grep . |
 		awk -v s=$s '$NF == "native_safe_halt" { next } { sub(/%/, "", $1); p[NR] = $1; n[NR] = $NF; t += $1 }
-			END { for (i = 1; i <= NR; i++) if (i in p && p[i] / t >= 0.004 && shown++ < 40) printf "BENCH profile %s %5.1f%% %s\n", s, 100 * p[i] / t, n[i] }'
+			END {
+				for (i = 1; i <= NR; i++) if (i in p && p[i] / t >= 0.004 && shown++ < 40) printf "BENCH profile %s %5.1f%% %s\n", s, 100 * p[i] / t, n[i]
+				# and every function of the IPVS module itself, hot or not
+				for (i = 1; i <= NR; i++) if (n[i] ~ /^(aavs|ip_vs)_/ && p[i] / t >= 0.001) { printf "BENCH profile-module %s %5.2f%% %s\n", s, 100 * p[i] / t, n[i]; m += p[i] }
+				if (m) printf "BENCH profile-module %s %5.2f%% in all\n", s, 100 * m / t
+			}'
 }
 if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
 	sysctl -qw kernel.kptr_restrict=0 kernel.perf_event_paranoid=-1
