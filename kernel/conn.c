@@ -547,12 +547,10 @@ void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout)
 	aavs_conn_touch(ct);
 }
 
-void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp)
+void aavs_conn_confirm_probation(struct aavs_net *an, struct aavs_conn *cp)
 {
 	bool confirmed = false;
 
-	if (!(READ_ONCE(cp->flags) & AAVS_CONN_F_PROBATION))
-		return;
 	spin_lock_bh(&cp->lock);
 	if ((cp->flags & (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) ==
 	    (AAVS_CONN_F_PROBATION | IP_VS_CONN_F_HASHED)) {

@@ -148,7 +148,14 @@ void aavs_conn_update(struct aavs_net *an, struct aavs_conn *cp,
  * Another packet of a probation conn's flow: make it a full conn, and its
  * template (if made on probation too) a full one, of persistence @timeout.
  */
-void aavs_conn_confirm(struct aavs_net *an, struct aavs_conn *cp);
+void aavs_conn_confirm_probation(struct aavs_net *an, struct aavs_conn *cp);
+static inline void aavs_conn_confirm(struct aavs_net *an,
+				     struct aavs_conn *cp)
+{
+	if (unlikely(READ_ONCE(cp->flags) & AAVS_CONN_F_PROBATION))
+		aavs_conn_confirm_probation(an, cp);
+}
+
 void aavs_conn_confirm_tmpl(struct aavs_conn *ct, unsigned long timeout);
 /* Keep the conn alive for its current timeout. */
 void aavs_conn_touch(struct aavs_conn *cp);

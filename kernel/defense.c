@@ -44,12 +44,6 @@ bool aavs_defense_drop_packet(struct aavs_net *an)
 	return true;
 }
 
-bool aavs_defense_secure_tcp(struct aavs_net *an)
-{
-	return READ_ONCE(an->sysctl.secure_tcp) == 3 ||
-	       READ_ONCE(an->defense.secure);
-}
-
 /*
  * An automatic mode follows memory: 1 becomes 2 while memory is short, 2
  * becomes 1 when it is not.  cmpxchg: an administrator's write in between

@@ -30,7 +30,6 @@ void aavs_defense_net_exit(struct aavs_net *an);
 
 /* drop_packet: should this new flow's first packet be dropped?  Counts it. */
 bool aavs_defense_drop_packet(struct aavs_net *an);
-/* secure_tcp: level 3, or 1/2 while memory is short. */
-bool aavs_defense_secure_tcp(struct aavs_net *an);
+/* secure_tcp: aavs_defense_secure_tcp() in pernet.h, per packet. */
 
 #endif /* _AAVS_DEFENSE_H */

@@ -76,4 +76,11 @@ static inline struct aavs_net *aavs_net_rcu(const struct net *net)
 	return rcu_dereference(net->gen)->ptr[aavs_net_id];
 }
 
+/* secure_tcp: level 3, or 1/2 while memory is short (defense.c). */
+static inline bool aavs_defense_secure_tcp(const struct aavs_net *an)
+{
+	return READ_ONCE(an->sysctl.secure_tcp) == 3 ||
+	       READ_ONCE(an->defense.secure);
+}
+
 #endif /* _AAVS_PERNET_H */

@@ -5,7 +5,9 @@
  * outer IPv6 packet's extension headers are walked by ipv6_find_hdr()
  * from its network header, the quoted one's by ipv6_skip_exthdr(); an
  * outer non-first fragment is parsed and flagged (the caller decides),
- * a quoted one refused, since it has no ports to tell its flow.
+ * a quoted one refused, since it has no ports to tell its flow.  The
+ * outer packet's IP header is linear at every netfilter hook (iptables
+ * reads it in place too); a quoted one is wherever the error put it.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -21,7 +23,8 @@ static __always_inline bool aavs_pkt_parse_ip4(const struct sk_buff *skb,
 	struct iphdr _h;
 	const struct iphdr *h;
 
-	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+	h = quoted ? skb_header_pointer(skb, off, sizeof(_h), &_h) :
+		     ip_hdr(skb);
 	if (!h || h->ihl < 5)
 		return false;
 	p->fragment = h->frag_off & htons(IP_OFFSET);
@@ -45,7 +48,8 @@ static __always_inline bool aavs_pkt_parse_ip6(const struct sk_buff *skb,
 	struct ipv6hdr _h;
 	const struct ipv6hdr *h;
 
-	h = skb_header_pointer(skb, off, sizeof(_h), &_h);
+	h = quoted ? skb_header_pointer(skb, off, sizeof(_h), &_h) :
+		     ipv6_hdr(skb);
 	if (!h)
 		return false;
 	p->af = AF_INET6;

@@ -82,8 +82,8 @@ static bool aavs_too_big(struct net *net, struct sk_buff *skb, u16 af,
  * dies out, traceroute sees the director); one with none left is answered
  * "time exceeded" instead.  False: drop it.
  */
-static bool aavs_hop(struct net *net, struct sk_buff *skb, u16 af,
-		     const struct aavs_route *r)
+static inline bool aavs_hop(struct net *net, struct sk_buff *skb, u16 af,
+			    const struct aavs_route *r)
 {
 	if (af == AF_INET6) {
 		if (ipv6_hdr(skb)->hop_limit <= 1) {
